@@ -1,0 +1,57 @@
+# Two commands do all set-up on a fresh machine (Python 3.11):
+#   make demo   creates .venv, installs, scans the bundled demo portfolio, writes reports/ and sbom/
+#   make test   creates .venv, installs, installs PostgreSQL and Chromium if missing, runs every check
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: venv demo test lint typecheck unit system-deps docs sbom bench clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade "pip>=24"
+	$(BIN)/python -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[dev,dask]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# PostgreSQL (store tests) and Chromium (report tests) come from Debian's packages.
+system-deps:
+	@need=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need="$$need postgresql"; \
+	test -x /usr/bin/chromium || need="$$need chromium"; \
+	if [ -n "$$need" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$need"; apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$need >/dev/null; \
+	  else echo "missing system packages:$$need (sudo apt-get install$$need); their tests will be skipped"; fi; \
+	fi
+
+lint: venv
+	$(BIN)/ruff check oscheck tests benchmarks
+	$(BIN)/lint-imports --no-cache
+
+typecheck: venv
+	$(BIN)/mypy
+
+unit: venv system-deps
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -q
+
+test: lint typecheck unit
+
+docs: venv
+	$(BIN)/oscheck rules --format markdown > docs/rules.md
+
+# oscheck's own SBOMs, produced by oscheck (dogfooding).
+sbom: venv
+	$(BIN)/oscheck scan . --format spdx,cyclonedx --sbom-dir sbom --fail-on never -q
+
+demo: venv
+	$(BIN)/python examples/portfolio/build_demo.py
+
+bench: venv
+	@echo "see benchmarks/README.md"
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache build *.egg-info

@@ -1,0 +1,3 @@
+from oscheck.cli import main
+
+main()

@@ -1,0 +1,159 @@
+"""``oscheck scan TARGET``: parse, call the library, emit, exit."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+
+import click
+
+from oscheck.cli.common import RichProgress, progress_enabled, write_text
+from oscheck.detectors import groups
+from oscheck.errors import ExitCode
+from oscheck.i18n import _, get_language
+from oscheck.model import ScanResult, Severity, Verdict
+from oscheck.outputs import OutputFormat, formatter, parse_formats
+from oscheck.outputs.interface import VERDICT_TEXT
+from oscheck.progress import NullProgress, Progress
+from oscheck.scan import ScanOptions, scan
+
+FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE, "never": None}
+
+
+def output_name(result: ScanResult) -> str:
+    """A file name stem for the target: its folder or repository name."""
+    uri = result.target.uri.rstrip("/")
+    stem = uri.rsplit("/", 1)[-1].rsplit(":", 1)[-1].removesuffix(".git")
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem) or "oscheck"
+
+
+def emit(
+    result: ScanResult,
+    formats: list[OutputFormat],
+    output: Path | None,
+    output_dir: Path | None,
+    sbom_dir: Path | None,
+    lang: str,
+) -> list[Path]:
+    """Write each format; one format without a directory goes to ``output`` or stdout."""
+    written: list[Path] = []
+    if len(formats) == 1 and output_dir is None:
+        fmt = formats[0]
+        write_text(output, formatter(fmt).render(result, lang))
+        if output is not None and str(output) != "-":
+            written.append(output)
+        return written
+    stem = output_name(result)
+    for fmt in formats:
+        f = formatter(fmt)
+        folder = (sbom_dir or output_dir or Path("sbom")) if fmt.is_sbom else (output_dir or Path("reports"))
+        path = folder / f"{stem}{f.suffix}"
+        write_text(path, f.render(result, lang))
+        written.append(path)
+    return written
+
+
+@click.command("scan")
+@click.argument("target", default=".")
+@click.option("--ref", help=_("Branch, tag or commit to scan (git targets)."))
+@click.option("--program", help=_("Program id (overrides .oscheck.yml), e.g. nipa-oss-ai-use-2026."))
+@click.option("--track", help=_("Track of the program (overrides .oscheck.yml): dev or use."))
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 256), default=None, help=_("Worker processes (default: number of cores).")
+)
+@click.option(
+    "--format",
+    "formats",
+    default="text",
+    show_default=True,
+    help=_("Output formats, comma-separated: text, json, markdown, …"),
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(path_type=Path),
+    help=_("Output file for a single format (default: standard output)."),
+)
+@click.option(
+    "--output-dir", type=click.Path(path_type=Path), help=_("Folder for several formats (default: reports/ and sbom/).")
+)
+@click.option("--sbom-dir", type=click.Path(path_type=Path), help=_("Folder for SBOM formats (default: sbom/)."))
+@click.option(
+    "--fail-on",
+    type=click.Choice(list(FAIL_ON)),
+    default="error",
+    show_default=True,
+    help=_("Exit with 1 when a finding has at least this severity."),
+)
+@click.option(
+    "--only", multiple=True, type=click.Choice(groups()), help=_("Run only these detector groups (repeatable).")
+)
+@click.option("--no-cache", is_flag=True, help=_("Do not read or write the detection cache."))
+@click.option(
+    "--config", type=click.Path(path_type=Path), help=_("Use this declaration instead of the target's .oscheck.yml.")
+)
+@click.option(
+    "--policies",
+    type=click.Path(path_type=Path, file_okay=False),
+    help=_("Use this policy folder instead of the shipped one."),
+)
+@click.option(
+    "--max-file-size", type=click.IntRange(1), default=32, show_default=True, help=_("Largest file to read, in MiB.")
+)
+@click.option("--shallow", is_flag=True, help=_("Clone git targets with depth 1 (history metrics become unknown)."))
+@click.option("--quiet", "-q", is_flag=True, help=_("No progress and no summary on stderr."))
+def scan_command(
+    target: str,
+    ref: str | None,
+    program: str | None,
+    track: str | None,
+    jobs: int | None,
+    formats: str,
+    output: Path | None,
+    output_dir: Path | None,
+    sbom_dir: Path | None,
+    fail_on: str,
+    only: tuple[str, ...],
+    no_cache: bool,
+    config: Path | None,
+    policies: Path | None,
+    max_file_size: int,
+    shallow: bool,
+    quiet: bool,
+) -> None:
+    """Scan a repository (a folder or a git URL) for license and AI compliance."""
+    chosen = parse_formats(formats)
+    options = ScanOptions(
+        jobs=jobs or ScanOptions().jobs,
+        ref=ref,
+        program=program,
+        track=track,
+        only=only,
+        fail_on=FAIL_ON[fail_on],
+        use_cache=not no_cache,
+        config=config,
+        policies=policies,
+        max_file_bytes=max_file_size << 20,
+        shallow=shallow,
+    )
+    progress: Progress = RichProgress() if progress_enabled(quiet) else NullProgress()
+    running = progress.running() if isinstance(progress, RichProgress) else nullcontext()
+    with running:
+        result = scan(target, options, progress)
+    lang = get_language()
+    written = emit(result, chosen, output, output_dir, sbom_dir, lang)
+    if not quiet and (written or chosen != [OutputFormat.TEXT]):
+        s = result.summary
+        click.echo(
+            _(
+                "{verdict}: {errors} errors, {warnings} warnings, {notes} notes",
+                verdict=_(VERDICT_TEXT[s.verdict]),
+                errors=s.errors,
+                warnings=s.warnings,
+                notes=s.notes,
+            ),
+            err=True,
+        )
+        for path in written:
+            click.echo(_("wrote {path}", path=path), err=True)
+    click.get_current_context().exit(int(ExitCode.FINDINGS if result.summary.verdict is Verdict.FAIL else ExitCode.OK))

@@ -1,0 +1,93 @@
+"""Reading ``policies/``: the only I/O of the policy stage.
+
+The policy folder is data, versioned on its own: ``policies/policy.yaml`` carries the
+version number and every scan is stamped with ``<version>+<digest>``, the digest being a
+hash of every policy file, so that a verification body running its own edited copy
+(``--policies DIR``) never gets its results confused with the stock policy's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from oscheck.errors import PolicyError
+from oscheck.i18n import _
+
+
+def default_policy_dir() -> Path:
+    """``$OSCHECK_POLICIES``, else the ``policies/`` folder shipped with oscheck."""
+    env = os.environ.get("OSCHECK_POLICIES")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent.parent  # the oscheck package
+    for candidate in (here / "policies", here.parent / "policies"):
+        if (candidate / "policy.yaml").is_file():
+            return candidate
+    raise PolicyError(_("cannot find the policies folder; set OSCHECK_POLICIES"))
+
+
+@dataclass
+class PolicySet:
+    """One policy folder; files are parsed on first use and kept."""
+
+    root: Path
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def yaml(self, relpath: str) -> Any:
+        """The parsed YAML file ``relpath`` (``PolicyError`` naming the file if invalid)."""
+        if relpath not in self._cache:
+            path = self.root / relpath
+            if not path.is_file():
+                raise PolicyError(_("{path}: policy file not found", path=path))
+            try:
+                self._cache[relpath] = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+                raise PolicyError(_("{where}: invalid YAML in a policy file", where=where)) from None
+        return self._cache[relpath]
+
+    def has(self, relpath: str) -> bool:
+        return (self.root / relpath).is_file()
+
+    def files(self, pattern: str) -> list[str]:
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.glob(pattern) if p.is_file())
+
+    @cached_property
+    def version(self) -> str:
+        meta = self.yaml("policy.yaml") or {}
+        digest = hashlib.sha256()
+        for path in sorted(self.root.rglob("*")):
+            if path.is_file() and path.suffix in (".yaml", ".yml", ".json"):
+                digest.update(path.relative_to(self.root).as_posix().encode())
+                digest.update(b"\0")
+                digest.update(path.read_bytes())
+        return f"{meta.get('version', '0')}+{digest.hexdigest()[:10]}"
+
+    def memo(self, key: str, build: Any) -> Any:
+        """Cache a typed view built from the raw files (``build()`` runs once per key)."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return self._memo[key]
+
+
+_default: PolicySet | None = None
+
+
+def load_policy(root: Path | None = None) -> PolicySet:
+    global _default
+    if root is not None:
+        if not (root / "policy.yaml").is_file():
+            raise PolicyError(_("{path}: not a policy folder (no policy.yaml)", path=root))
+        return PolicySet(root)
+    if _default is None:
+        _default = PolicySet(default_policy_dir())
+    return _default

@@ -1,0 +1,178 @@
+"""The pipeline in a screenful: acquire -> inventory -> detect -> evaluate -> ScanResult.
+
+Recording (``store``) and emitting (``outputs``) take the :class:`ScanResult` afterwards;
+this module does neither, so the CLI, the GitHub Action and the batch runner all get the
+same result from the same call.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+from oscheck import __version__
+from oscheck.config import Declaration, LoadedDeclaration, load_declaration, parse_declaration_text
+from oscheck.detectors import DetectContext, select
+from oscheck.errors import ConfigError
+from oscheck.i18n import _
+from oscheck.inventory import (
+    DEFAULT_MAX_FILE_BYTES,
+    ContentCache,
+    Inventory,
+    build_inventory,
+    default_cache_dir,
+)
+from oscheck.model import ScanResult, ScanSummary, Severity
+from oscheck.policy import PolicyContext, evaluate, load_policy, program_track
+from oscheck.progress import NullProgress, Progress
+from oscheck.sources import Source, SourceTree, open_source
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """Everything that changes what a scan does; the CLI maps its flags onto this."""
+
+    ref: str | None = None
+    program: str | None = None  # overrides .oscheck.yml
+    track: str | None = None  # overrides .oscheck.yml
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    only: tuple[str, ...] = ()  # detector groups; empty: all
+    fail_on: Severity | None = Severity.ERROR  # None: never fail
+    use_cache: bool = True
+    cache_dir: Path | None = None
+    config: Path | None = None  # an explicit .oscheck.yml
+    policies: Path | None = None  # a policy folder other than the shipped one
+    only_paths: frozenset[str] | None = None  # file-level detectors look only at these
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    shallow: bool = False
+    today: date | None = None
+    detector_options: Mapping[str, Any] = field(default_factory=dict)
+    overrides: Mapping[str, Any] = field(default_factory=dict)  # more .oscheck.yml fields from flags
+
+
+def scan(
+    target: str | Source,
+    options: ScanOptions | None = None,
+    progress: Progress | None = None,
+) -> ScanResult:
+    """Scan one target (a folder, a git URL, or a prepared :class:`Source`)."""
+    options = options or ScanOptions()
+    progress = progress or NullProgress()
+    started = datetime.now(UTC)
+    clock = time.monotonic()
+    cache_dir = options.cache_dir or default_cache_dir()
+    source = (
+        target if isinstance(target, Source) else open_source(target, options.ref, cache_dir, shallow=options.shallow)
+    )
+    policy = load_policy(options.policies)  # fail on a bad policy before any slow work
+    with source.acquire() as tree:
+        timings: dict[str, float] = {"acquire": round(time.monotonic() - clock, 3)}
+        clock = time.monotonic()
+        inventory = build_inventory(tree, max_file_bytes=options.max_file_bytes)
+        loaded = _declaration(tree, inventory, options)
+        declaration = loaded.declaration.with_overrides(
+            program=options.program, track=options.track, **options.overrides
+        )
+        if declaration.ignore:
+            inventory = _without(inventory, declaration.ignore)
+        timings["inventory"] = round(time.monotonic() - clock, 3)
+        program = program_track(policy, declaration.program, declaration.track)
+        today = options.today or date.today()
+        cache = ContentCache(cache_dir, enabled=options.use_cache)
+        ctx = DetectContext(
+            inventory=inventory,
+            declaration=declaration,
+            cache=cache,
+            jobs=max(1, options.jobs),
+            progress=progress,
+            today=today,
+            only_paths=options.only_paths,
+            options=options.detector_options,
+        )
+        ctx.observations.extend(inventory.issues)
+        detectors = select(options.only)
+        for detector in detectors:
+            clock = time.monotonic()
+            ctx.observations.extend(detector.detect(ctx))
+            timings[f"detect:{detector.id}"] = round(time.monotonic() - clock, 3)
+        cache.close()
+        clock = time.monotonic()
+        findings = evaluate(
+            PolicyContext(
+                observations=tuple(ctx.observations),
+                files=inventory.files,
+                declaration=declaration,
+                policy=policy,
+                program=program,
+                today=today,
+                groups_run=frozenset({"inventory", *(d.group for d in detectors)}),
+                declaration_path=loaded.source,
+            )
+        )
+        timings["evaluate"] = round(time.monotonic() - clock, 3)
+        project = [o for o in ctx.observations if o.kind == "project-license"]
+        declared = getattr(project[0], "spdx", None) if project else declaration.license
+        return ScanResult(
+            target=tree.target,
+            program=declaration.program,
+            track=program.track,
+            declared_license=declared,
+            files=inventory.files,
+            observations=tuple(ctx.observations),
+            findings=tuple(findings),
+            summary=ScanSummary.of(findings, options.fail_on),
+            tool_version=__version__,
+            policy_version=policy.version,
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            detectors_run=tuple(d.id for d in detectors),
+            scan_date=today,
+            stats={"timings": timings, **ctx.stats, "files": len(inventory.files)},
+        )
+
+
+def _declaration(tree: SourceTree, inventory: Inventory, options: ScanOptions) -> LoadedDeclaration:
+    """``--config``, else ``.oscheck.yml`` (or ``[tool.oscheck]``) read from the tree itself."""
+    if options.config is not None:
+        return load_declaration(Path(), options.config)
+    for name in (".oscheck.yml", ".oscheck.yaml"):
+        record = inventory.get(name)
+        if record is not None and record.skipped is None:
+            return parse_declaration_text(inventory.read_text(record), name)
+    record = inventory.get("pyproject.toml")
+    if record is not None and record.skipped is None and tree.local_root is not None:
+        return load_declaration(tree.local_root)
+    if record is not None and record.skipped is None:
+        import tomllib
+
+        try:
+            data = tomllib.loads(inventory.read_text(record))
+        except tomllib.TOMLDecodeError:
+            return LoadedDeclaration(Declaration(), None)
+        section = data.get("tool", {}).get("oscheck")
+        if isinstance(section, dict):
+            try:
+                return LoadedDeclaration(Declaration.model_validate(section), "pyproject.toml")
+            except ValueError as exc:
+                raise ConfigError(_("pyproject.toml [tool.oscheck]: {problem}", problem=exc)) from None
+    return LoadedDeclaration(Declaration(), None)
+
+
+def _without(inventory: Inventory, patterns: tuple[str, ...]) -> Inventory:
+    spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    files = tuple(f for f in inventory.files if not spec.match_file(f.path))
+    issues = tuple(i for i in inventory.issues if not (i.location.path and spec.match_file(i.location.path)))
+    return Inventory(
+        inventory.tree,
+        files,
+        issues,
+        inventory.max_file_bytes,
+        {p: e for p, e in inventory._entries.items() if not spec.match_file(p)},
+    )

@@ -1,0 +1,108 @@
+"""Untrusted repositories: nothing is followed or read that should not be, and all is reported."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from helpers import commit, make_repo, run_oscheck
+
+from oscheck import ScanOptions, scan
+from oscheck.model import FileKind, SkipReason
+
+
+def _finding_paths(result, rule_id: str) -> list[str]:  # type: ignore[no-untyped-def]
+    return [f.location.path for f in result.findings if f.rule_id == rule_id]
+
+
+@pytest.fixture
+def hostile_repo(tmp_path: Path) -> Path:
+    root = tmp_path / "hostile"
+    repo = make_repo(root, {"README.md": "# hostile\n", "LICENSE": "MIT License\n"})
+    os.symlink("/etc/passwd", root / "passwd-link")
+    os.symlink("../../outside", root / "escape")
+    os.symlink("README.md", root / "inside-link")
+    bad_name = os.fsencode(str(root)) + b"/bad-\xff\xfe-name.py"
+    with open(bad_name, "wb") as fh:
+        fh.write(b"# SPDX-License-Identifier: MIT\n")
+    with open(root / "huge.bin", "wb") as fh:  # 2 GB, sparse: costs no disk
+        fh.truncate(2 << 30)
+    # A submodule pointing at the local file system, recorded as a gitlink, never fetched.
+    (root / ".gitmodules").write_text('[submodule "evil"]\n\tpath = evil\n\turl = file:///etc\n')
+    subprocess.run(["git", "-C", str(root), "add", "-A"], check=True)
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(root),
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            "160000,1111111111111111111111111111111111111111,evil",
+        ],
+        check=True,
+    )
+    commit(repo, {}, message="hostile things", stage_all=False)
+    return root
+
+
+def test_work_tree_hostile_entries_are_reported_not_read(hostile_repo: Path) -> None:
+    result = scan(str(hostile_repo), ScanOptions(jobs=1, only=("licenses",)))
+    files = {f.path: f for f in result.files}
+
+    assert files["passwd-link"].skipped is SkipReason.SYMLINK_OUTSIDE_ROOT
+    assert files["passwd-link"].sha256 is None
+    assert files["escape"].skipped is SkipReason.SYMLINK_OUTSIDE_ROOT
+    assert files["inside-link"].skipped is SkipReason.SYMLINK
+    assert files["huge.bin"].skipped is SkipReason.OVERSIZED and files["huge.bin"].sha256 is None
+    bad = [p for p in files if p.startswith("bad-")]
+    assert bad == ["bad-\ufffd\ufffd-name.py"]
+    assert files[bad[0]].path_is_valid_utf8 is False
+    assert files[bad[0]].sha256 is not None  # its content is still scanned
+
+    assert sorted(_finding_paths(result, "SCN002")) == ["escape", "passwd-link"]
+    assert _finding_paths(result, "SCN001") == ["huge.bin"]
+    assert _finding_paths(result, "SCN003") == bad
+    assert _finding_paths(result, "SCN004") == ["evil"]
+    submodule = next(f for f in result.findings if f.rule_id == "SCN004")
+    assert submodule.severity.value == "warning" and submodule.data["url"] == "file:///etc"
+
+
+def test_cloned_hostile_repository_is_read_from_git_objects(hostile_repo: Path, tmp_path: Path) -> None:
+    result = scan(f"file://{hostile_repo}", ScanOptions(jobs=1, only=("licenses",), cache_dir=tmp_path / "c"))
+    files = {f.path: f for f in result.files}
+    assert files["passwd-link"].skipped is SkipReason.SYMLINK_OUTSIDE_ROOT
+    assert files["passwd-link"].link_target == "/etc/passwd"
+    assert files["huge.bin"].skipped is SkipReason.OVERSIZED
+    assert files["evil"].kind is FileKind.SUBMODULE
+    assert "root:" not in repr(result)  # /etc/passwd was never read
+    # nothing was checked out: the clone is bare
+    clones = list((tmp_path / "c" / "repos").glob("*.git"))
+    assert len(clones) == 1 and (clones[0] / "HEAD").is_file() and not (clones[0] / "passwd-link").exists()
+    cfg = subprocess.run(
+        ["git", "--git-dir", str(clones[0]), "config", "--get", "protocol.file.allow"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert cfg.stdout.strip() == "never"
+
+
+def test_hostile_output_has_no_passwd_and_valid_json(hostile_repo: Path) -> None:
+    proc = run_oscheck("scan", str(hostile_repo), "--only", "licenses", "--format", "json", "-q", "--jobs", "1")
+    assert proc.returncode == 0, proc.stderr
+    assert "root:x:0:0" not in proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_fifo_in_a_plain_folder_is_listed_never_opened(tmp_path: Path) -> None:
+    root = tmp_path / "plain"
+    root.mkdir()
+    (root / "a.py").write_text("x = 1\n")
+    os.mkfifo(root / "pipe")  # opening it for reading would block forever
+    result = scan(str(root), ScanOptions(jobs=1, only=("licenses",)))
+    files = {f.path: f for f in result.files}
+    assert files["pipe"].kind is FileKind.SPECIAL and files["pipe"].skipped is SkipReason.SPECIAL_FILE
+    assert _finding_paths(result, "SCN005") == ["pipe"]
