@@ -20,16 +20,22 @@ from typing import Any, ClassVar, TypeVar
 from oscheck.i18n import LocalizedText
 
 __all__ = [
+    "AIModel",
     "Component",
+    "DatasetRef",
     "DependencyScope",
     "FileKind",
     "FileOrigin",
     "FileRecord",
     "Finding",
     "JsonValue",
+    "LicenseCategory",
     "LocalizedText",
     "Location",
+    "ModelFile",
+    "ModelLineage",
     "Observation",
+    "Openness",
     "ScanResult",
     "ScanSummary",
     "Severity",
@@ -197,6 +203,101 @@ class Component(Observation):
     manifest: str | None = None  # path of the manifest or lock file it came from
 
 
+class LicenseCategory(enum.Enum):
+    """What a license allows, in the words the verification body uses (licenses.yaml)."""
+
+    PERMISSIVE = "permissive"
+    WEAK_COPYLEFT = "weak-copyleft"
+    STRONG_COPYLEFT = "strong-copyleft"
+    NETWORK_COPYLEFT = "network-copyleft"
+    NON_COMMERCIAL = "non-commercial"
+    USE_RESTRICTED = "use-restricted"  # responsible-AI licenses, acceptable-use policies, user caps
+    SOURCE_AVAILABLE = "source-available"
+    PROPRIETARY = "proprietary"
+    PUBLIC_DOMAIN = "public-domain"
+    UNKNOWN = "unknown"
+
+
+class Openness(enum.Enum):
+    """The open-weight verdict of a model (policies/open-weight.yaml)."""
+
+    OPEN = "open"
+    RESTRICTED = "restricted"
+    NON_COMMERCIAL = "non-commercial"
+    NOT_OPEN = "not-open"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class ModelFile:
+    """A file of a model repository or folder (weights, config, card, license)."""
+
+    path: str
+    size: int | None = None
+    sha256: str | None = None
+    format: str | None = None  # safetensors, pytorch-pickle, pickle, gguf, onnx, h5, msgpack, ...
+
+
+@dataclass(frozen=True)
+class ModelLineage:
+    """One ancestor of a model (``base_model``), nearest first."""
+
+    id: str
+    revision: str | None = None
+    relation: str = "unknown"  # finetune, adapter, quantized, merge, unknown
+    license: str | None = None  # SPDX expression or LicenseRef-
+    depth: int = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class AIModel(Observation):
+    """A model the project declares or uses; one ML-BOM entry.
+
+    Produced by the model detectors, rendered by the SBOM formats (CycloneDX
+    ``machine-learning-model`` with a model card, SPDX package with ``pkg:huggingface``).
+    """
+
+    kind: ClassVar[str] = "model"
+    id: str  # "org/name" on the Hub, or the folder path relative to the repository
+    source: str  # "hub" | "local"
+    revision: str | None = None  # the commit sha the Hub returned (pinned)
+    purl: str | None = None  # pkg:huggingface/org/name@sha
+    declared: bool = False  # listed in .oscheck.yml or --model
+    used_at: tuple[Location, ...] = ()  # where the code loads it
+    license: str | None = None  # SPDX expression or LicenseRef-…; None: unknown
+    license_tag: str | None = None  # the original Hub tag (llama3.1, other, unknown, …)
+    license_name: str | None = None
+    license_link: str | None = None
+    openness: Openness = Openness.UNKNOWN
+    conditions: tuple[str, ...] = ()  # what the license asks (attribution, AUP, user cap, …)
+    gated: str | None = None  # "auto" | "manual" | None
+    private: bool = False
+    disabled: bool = False
+    supplier: str | None = None
+    task: str | None = None  # pipeline tag
+    library: str | None = None
+    architecture: str | None = None  # config.architectures[0]
+    model_type: str | None = None  # config.model_type
+    datasets: tuple[str, ...] = ()
+    weights: tuple[ModelFile, ...] = ()
+    files: tuple[ModelFile, ...] = ()  # every file (weights included)
+    lineage: tuple[ModelLineage, ...] = ()
+    card: Mapping[str, JsonValue] = field(default_factory=dict)  # considerations, use cases, metrics
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatasetRef(Observation):
+    """A dataset the project declares or a model was trained on."""
+
+    kind: ClassVar[str] = "dataset"
+    id: str
+    source: str = "hub"  # "hub" | "local" | "url"
+    revision: str | None = None
+    license: str | None = None
+    license_tag: str | None = None
+    declared: bool = False
+
+
 @dataclass(frozen=True)
 class Finding:
     """What the policy concluded. The same fields appear in JSON, SARIF, HTML and the store."""
@@ -277,6 +378,10 @@ class ScanResult:
     @property
     def components(self) -> list[Component]:
         return self.of_type(Component)
+
+    @property
+    def models(self) -> list[AIModel]:
+        return self.of_type(AIModel)
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)
