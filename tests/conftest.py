@@ -13,6 +13,8 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> None:
     """No test reads the developer's cache, config, tokens or language."""
     os.environ["OSCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("oscheck-cache"))
     os.environ["OSCHECK_LANG"] = "en"
+    # Tests load the index in-process; tests/test_scancode_service.py turns the service on.
+    os.environ["OSCHECK_SCANCODE_SERVICE"] = "0"
     for var in ("GITHUB_TOKEN", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "OSCHECK_POLICIES", "OSCHECK_DB"):
         os.environ.pop(var, None)
     os.environ["GIT_CONFIG_GLOBAL"] = str(tmp_path_factory.mktemp("gitcfg") / "gitconfig")

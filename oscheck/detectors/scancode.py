@@ -108,7 +108,9 @@ class ScancodeDetector(Detector):
     group: ClassVar[str] = "licenses"
 
     def namespace(self) -> str:
-        return f"scancode/{scancode_version()}/min0-nounknown-lc/{_CACHE_FORMAT}"
+        from oscheck.detectors.scancode_accel import ACCEL_VERSION
+
+        return f"scancode/{scancode_version()}/min0-nounknown-lc/{ACCEL_VERSION}/{_CACHE_FORMAT}"
 
     def detect(self, ctx: DetectContext) -> list[Observation]:
         files = [f for f in ctx.inventory.scannable() if ctx.selected(f)]
@@ -164,8 +166,17 @@ class ScancodeDetector(Detector):
                     data=ctx.inventory.read(record),
                 )
 
-        worker.load_index()
         out: dict[str, dict[str, Any]] = {}
+        service = self._service(ctx)
+        if service is not None:
+            try:
+                for key, result in service.scan(jobs(), TIMEOUT, window=max(4, 2 * service.info.jobs)):
+                    out[key] = result
+                    ctx.progress.advance("licenses", copies.get(key, 1))
+                return out
+            finally:
+                service.close()
+        worker.load_index()
         n_jobs = max(1, min(ctx.jobs, len(ordered)))
         if n_jobs == 1 or multiprocessing.current_process().daemon:
             for job in jobs():
@@ -175,13 +186,28 @@ class ScancodeDetector(Detector):
             worker.cleanup()
             return out
         mp = multiprocessing.get_context("fork")
-        with mp.Pool(n_jobs, maxtasksperchild=None) as pool:
+        with mp.Pool(n_jobs) as pool:
             for key, result in pool.imap_unordered(_scan_in_worker, jobs(), chunksize=1):
                 out[key] = result
                 ctx.progress.advance("licenses", copies.get(key, 1))
             pool.close()
             pool.join()
         return out
+
+    def _service(self, ctx: DetectContext) -> Any:
+        """The warm-index service (started if needed), or ``None`` to scan in this process."""
+        from oscheck.detectors import scancode_service
+
+        if not scancode_service.enabled():
+            return None
+        ctx.progress.start(N_("loading the license index"), None)
+        try:
+            return scancode_service.ScancodeService.start_or_connect(ctx.cache.cache_dir, ctx.jobs)
+        except (scancode_service.ServiceUnavailable, OSError) as exc:
+            log.warning("scanning in this process: %s", exc)
+            return None
+        finally:
+            ctx.progress.finish("loading the license index")
 
     # -- "see LICENSE" ------------------------------------------------------------------
 
@@ -220,17 +246,28 @@ class ScancodeDetector(Detector):
         cached = ctx.cache.get_many(namespace, composite.values())
         out: dict[str, dict[str, Any]] = {}
         fresh: dict[str, Any] = {}
-        for record, result, candidates in todo:
-            ck = composite[record.path]
-            if ck in cached:
-                out[record.path] = cached[ck]
-                continue
-            from oscheck.detectors import scancode_worker as worker
+        service = None
+        asked = False
+        try:
+            for record, result, candidates in todo:
+                ck = composite[record.path]
+                if ck in cached:
+                    out[record.path] = cached[ck]
+                    continue
+                if not asked:
+                    service, asked = self._service(ctx), True
+                if service is not None:
+                    updated = service.follow_references(record.path, result["licenses"], candidates)
+                else:
+                    from oscheck.detectors import scancode_worker as worker
 
-            worker.load_index()
-            updated = worker.follow_references(record.path, result["licenses"], candidates)
-            out[record.path] = updated
-            fresh[ck] = updated
+                    worker.load_index()
+                    updated = worker.follow_references(record.path, result["licenses"], candidates)
+                out[record.path] = updated
+                fresh[ck] = updated
+        finally:
+            if service is not None:
+                service.close()
         ctx.cache.put_many(namespace, fresh)
         return out
 
