@@ -32,7 +32,7 @@ import click
 
 from oscheck.cli.scan import FAIL_ON
 from oscheck.detectors import groups
-from oscheck.errors import ExitCode, InputError, OscheckError
+from oscheck.errors import ExitCode, InputError, OscheckError, TargetUnavailable
 from oscheck.i18n import _, set_language
 from oscheck.model import ScanResult, Verdict
 from oscheck.outputs import OutputFormat, formatter
@@ -241,7 +241,15 @@ def run_action(env: Mapping[str, str], out: TextIO, gate: bool = False) -> int:
         say(workflow_command("warning", message, title="oscheck"))
         notes.append(message)
     try:
-        if folder.is_dir() and is_shallow(folder):
+        if not folder.is_dir():
+            raise TargetUnavailable(
+                _(
+                    "input 'path': {path} is not a folder of the workspace {workspace}",
+                    path=inputs.path,
+                    workspace=workspace,
+                )
+            )
+        if is_shallow(folder):
             if inputs.fetch_history and unshallow(folder):
                 notes.append(_("The checkout was shallow; oscheck fetched the whole history first."))
             else:
