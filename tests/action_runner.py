@@ -18,8 +18,12 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
+import sys
+import sysconfig
 import uuid
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -317,3 +321,57 @@ def run_action(
         for name, meta in (spec.get("outputs") or {}).items()
     }
     return ActionRun(records, outputs, "".join(summaries), status == "failure")
+
+
+# --- What a runner provides: the action's checkout and a warm package cache -----------------
+
+# Left out of the dependency view: oscheck itself, and the venv's own pip and setuptools.
+_OWN = {"pip", "setuptools", "_distutils_hack", "distutils-precedence.pth", "__pycache__"}
+_OWN_PREFIXES = ("oscheck", "__editable__", "pip-", "setuptools-")
+
+
+def copy_repository(root: Path, dest: Path) -> Path:
+    """The repository as the runner downloads an action: its files (links kept), without .git."""
+    listed = subprocess.run(
+        ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        check=True,
+        capture_output=True,
+    ).stdout.split(b"\0")
+    for raw in filter(None, listed):
+        rel = os.fsdecode(raw)
+        src = root / rel
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        if src.is_symlink():  # oscheck/policies links to the top-level policies/
+            (dest / rel).symlink_to(os.readlink(src))
+        elif src.is_file():
+            shutil.copy2(src, dest / rel)
+    return dest
+
+
+def warm_cache_env(base: Path) -> dict[str, str]:
+    """Environment of a machine whose package cache is warm, without the network.
+
+    pip installs oscheck itself for real but looks for no dependencies and no index; the
+    dependencies, and a setuptools recent enough to build oscheck (virtualenv ships its
+    wheel), come from this test virtualenv through ``PYTHONPATH``: a view of its
+    site-packages without oscheck, pip and setuptools, so the fresh copy is what runs.
+    """
+    import virtualenv
+
+    embed = Path(virtualenv.__file__).parent / "seed" / "wheels" / "embed"
+    wheel = max(embed.glob("setuptools-*.whl"), key=lambda p: tuple(int(x) for x in p.name.split("-")[1].split(".")))
+    backend = base / "build-backend"
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(backend)
+    site = base / "site"
+    site.mkdir()
+    for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
+        if entry.name not in _OWN and not entry.name.startswith(_OWN_PREFIXES):
+            (site / entry.name).symlink_to(entry)
+    return {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": f"{backend}{os.pathsep}{site}",
+        "PIP_NO_INDEX": "1",
+        "PIP_NO_DEPS": "1",
+        "PIP_NO_BUILD_ISOLATION": "0",  # pip reads this variable inverted: "0" turns isolation off
+    }

@@ -6,11 +6,9 @@
 upload-sarif, upload-artifact) it cannot run here.
 
 The install step runs for real: it creates a virtualenv and pip-installs oscheck from a
-copy of this repository (the action's checkout). The test runner has no network, so the
-environment is that of a runner with a warm package cache: pip does not look for
-dependencies (``PIP_NO_DEPS``) or indexes, and the dependencies, plus a setuptools recent
-enough to build oscheck, come from this test virtualenv through ``PYTHONPATH`` (a view of
-its site-packages without oscheck itself, so the freshly installed copy is the one run).
+copy of this repository (the action's checkout). Tests have no network, so the runner's
+package cache is "warm" (``action_runner.warm_cache_env``): the dependencies come from
+this test virtualenv, oscheck itself from the fresh install.
 """
 
 from __future__ import annotations
@@ -18,15 +16,11 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
-import sys
-import sysconfig
-import zipfile
 from pathlib import Path
 
 import pytest
-from action_runner import ActionRun, run_action
+from action_runner import ActionRun, copy_repository, run_action, warm_cache_env
 from helpers import FIXTURES, ROOT, commit, make_repo, validate_report
 from test_sarif import validate as validate_sarif
 
@@ -35,54 +29,16 @@ from oscheck.outputs import OutputFormat
 
 BROKEN_TAG = "# SPDX-License-Identifier: Apache 2 License\nx = 1\n"
 SBOM_READY = {"spdx-json", "cyclonedx-json"} <= {f.value for f in OutputFormat}
-# Left out of the dependency view: oscheck itself, and the venv's own pip and setuptools.
-_OWN = {"pip", "setuptools", "_distutils_hack", "distutils-precedence.pth", "__pycache__"}
-_OWN_PREFIXES = ("oscheck", "__editable__", "pip-", "setuptools-")
 
 
 @pytest.fixture(scope="session")
 def action_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The action as the runner downloads it: this repository's files, without .git."""
-    dest = tmp_path_factory.mktemp("actions") / "oscheck"
-    listed = subprocess.run(
-        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        check=True,
-        capture_output=True,
-    ).stdout.split(b"\0")
-    for raw in filter(None, listed):
-        rel = os.fsdecode(raw)
-        src = ROOT / rel
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        if src.is_symlink():  # oscheck/policies links to the top-level policies/
-            (dest / rel).symlink_to(os.readlink(src))
-        elif src.is_file():
-            shutil.copy2(src, dest / rel)
-    return dest
+    return copy_repository(ROOT, tmp_path_factory.mktemp("actions") / "oscheck")
 
 
 @pytest.fixture(scope="session")
 def warm_runner(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Environment of a runner with a warm package cache (see the module docstring)."""
-    import virtualenv
-
-    base = tmp_path_factory.mktemp("runner-env")
-    embed = Path(virtualenv.__file__).parent / "seed" / "wheels" / "embed"
-    wheel = max(embed.glob("setuptools-*.whl"), key=lambda p: tuple(int(x) for x in p.name.split("-")[1].split(".")))
-    backend = base / "build-backend"
-    with zipfile.ZipFile(wheel) as zf:
-        zf.extractall(backend)
-    site = base / "site"
-    site.mkdir()
-    for entry in Path(sysconfig.get_paths()["purelib"]).iterdir():
-        if entry.name not in _OWN and not entry.name.startswith(_OWN_PREFIXES):
-            (site / entry.name).symlink_to(entry)
-    return {
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "PYTHONPATH": f"{backend}{os.pathsep}{site}",
-        "PIP_NO_INDEX": "1",
-        "PIP_NO_DEPS": "1",
-        "PIP_NO_BUILD_ISOLATION": "0",  # pip reads this variable inverted: "0" turns isolation off
-    }
+    return warm_cache_env(tmp_path_factory.mktemp("runner-env"))
 
 
 def _annotations(run: ActionRun, kind: str) -> list[str]:
