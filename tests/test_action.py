@@ -16,10 +16,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from action_runner import ActionRun, copy_repository, run_action, warm_cache_env
 from helpers import FIXTURES, ROOT, commit, make_repo, validate_report
 from test_sarif import validate as validate_sarif
@@ -213,3 +215,46 @@ def test_fetch_history_unshallows_and_gate_flag(tmp_path: Path) -> None:
     assert shallow.stdout.strip() == "false"
     assert "fetched the whole history" in (ws / "sum").read_text()
     assert "sarif-file=\n" in (ws / "out").read_text()
+
+
+ISSUE_INPUTS = {
+    "path", "config", "program", "track", "fail-on", "formats", "output-dir",
+    "upload-sarif", "upload-sbom", "python-version", "oscheck-version",
+}  # fmt: skip
+ISSUE_OUTPUTS = {"verdict", "errors", "warnings", "sarif-file", "spdx-file", "cyclonedx-file", "report-file"}
+_PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+def _workflow_files() -> list[Path]:
+    return [ROOT / "action.yml", *sorted((ROOT / ".github" / "workflows").glob("*.yml"))]
+
+
+def test_action_metadata_and_pinning() -> None:
+    spec = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert set(spec["inputs"]) >= ISSUE_INPUTS and set(spec["outputs"]) >= ISSUE_OUTPUTS
+    assert spec["inputs"]["fail-on"]["default"] == "error"
+    for path in _workflow_files():
+        text = path.read_text()
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            m = re.match(r"\s*(?:- )?uses:\s*(\S+)", line)
+            if not m or m.group(1) == "./":
+                continue
+            # Pinned by full commit sha, with the version it is named on the line above.
+            assert _PINNED.match(m.group(1)), f"{path.name}:{i + 1}: {m.group(1)} is not pinned by commit sha"
+            assert re.search(r"#.*v\d+\.\d+\.\d+", lines[i - 1]), f"{path.name}:{i + 1}: say which version the sha is"
+        doc = yaml.safe_load(text)
+        steps = doc["runs"]["steps"] if "runs" in doc else [s for job in doc["jobs"].values() for s in job["steps"]]
+        for step in steps:
+            # Inputs reach scripts through env:, never spliced into shell text.
+            assert "${{ inputs." not in step.get("run", ""), step
+
+
+def test_documented_yaml_parses() -> None:
+    doc = (ROOT / "docs" / "github-action.md").read_text()
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, re.S)
+    assert len(blocks) >= 2
+    for block in blocks:
+        yaml.safe_load(block)
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hooks[0]["id"] == "oscheck" and hooks[0]["entry"].endswith("--files") and hooks[0]["require_serial"]
