@@ -7,6 +7,7 @@ import logging
 import click
 
 from oscheck import __version__
+from oscheck.cli.action import action_command
 from oscheck.cli.cache import cache_group
 from oscheck.cli.common import run_main
 from oscheck.cli.rules import rules_command
@@ -30,6 +31,7 @@ cli.add_command(scan_command)
 cli.add_command(cache_group)
 cli.add_command(rules_command)
 cli.add_command(service_group)
+cli.add_command(action_command)
 
 
 def main(args: list[str] | None = None) -> None:

@@ -14,6 +14,8 @@ class OutputFormat(enum.Enum):
     TEXT = "text"
     JSON = "json"
     MARKDOWN = "markdown"
+    SARIF = "sarif"  # SARIF 2.1.0 for GitHub code scanning
+    GITHUB = "github"  # GitHub Actions workflow commands (annotations)
 
     @property
     def is_sbom(self) -> bool:
