@@ -98,3 +98,27 @@ def test_same_answers_with_a_process_pool(tmp_path: Path) -> None:
     assert {o.location.path: o.spdx for o in one.of_type(FileLicense)} == {
         o.location.path: o.spdx for o in two.of_type(FileLicense)
     }
+
+
+def test_tags_inside_reuse_ignore_blocks_are_not_tags(tmp_path: Path) -> None:
+    from helpers import make_repo
+
+    make_repo(
+        tmp_path / "r",
+        {
+            "LICENSE": "MIT License\n",
+            "tool.py": (
+                "# SPDX-License-Identifier: MIT\n"
+                "# REUSE-IgnoreStart\n"
+                'EXAMPLE = "SPDX-License-Identifier: GPL-2.0-only"\n'
+                "# REUSE-IgnoreEnd\n"
+                'BROKEN = "SPDX-License-Identifier: Apache 2"\n'
+            ),
+        },
+    )
+    result = scan(str(tmp_path / "r"), ScanOptions(jobs=1, only=("licenses",)))
+    tags = [(t.location.line, t.normalized) for t in result.of_type(SpdxLicenseTag)]
+    assert tags == [(1, "MIT"), (5, None)]
+    lic004 = [f for f in result.findings if f.rule_id == "LIC004"]
+    assert [str(f.location) for f in lic004] == ["tool.py:5"]
+    assert lic004[0].message.en.startswith("'Apache 2' is not a valid SPDX expression (unknown SPDX license id")
