@@ -235,12 +235,14 @@ def _build(policy: PolicySet) -> Catalogue:
             raise PolicyError(
                 _("{path}: license '{key}' is invalid ({error})", path=LICENSES_FILE, key=key, error=exc)
             ) from None
-    # Lookup priority: keys, then SPDX ids, then aliases; the first claim of a spelling wins.
+    # Lookup priority: SPDX ids, then keys, then aliases; the first claim of a spelling wins.
+    # SPDX first because expressions are SPDX: "BSL-1.0" is Boost, though scancode keys
+    # the Business Source License 1.0 "bsl-1.0".
     lookup: dict[str, str] = {}
-    for key in licenses:
-        lookup.setdefault(key.lower(), key)
     for key, info in licenses.items():
         lookup.setdefault(info.spdx.lower(), key)
+    for key in licenses:
+        lookup.setdefault(key.lower(), key)
     for key, info in licenses.items():
         for alias in info.aliases:
             lookup.setdefault(alias.lower(), key)

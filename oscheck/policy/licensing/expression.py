@@ -90,23 +90,18 @@ def atoms(node: Node) -> list[Atom]:
 
 
 class Parser:
-    """A license-expression ``Licensing`` whose symbols are the catalogue's keys and spellings."""
+    """license-expression does the syntax; the catalogue resolves every name.
+
+    The ``Licensing`` has no symbols on purpose: names are looked up in the catalogue
+    (SPDX ids first, then scancode keys and aliases), so one spelling never means two
+    licenses and building the parser costs nothing.
+    """
 
     def __init__(self, catalogue: Catalogue) -> None:
-        from license_expression import LicenseSymbol, Licensing
+        from license_expression import Licensing
 
         self.catalogue = catalogue
-        spellings: dict[str, list[str]] = {}
-        for spelling, key in catalogue.lookup_items().items():
-            if spelling != key.lower():
-                spellings.setdefault(key, []).append(spelling)
-        symbols = [
-            LicenseSymbol(
-                key, aliases=tuple(spellings.get(key, ())), is_exception=info.is_exception and not info.equivalent
-            )
-            for key, info in catalogue.licenses.items()
-        ]
-        self._licensing = Licensing(symbols)
+        self._licensing = Licensing()
 
     def parse(self, expression: str) -> Node:
         """The expression as a tree of atoms (``LicenseExpressionError`` when it is not one)."""
