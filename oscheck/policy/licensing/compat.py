@@ -144,6 +144,14 @@ class CompatPolicy:
     or_later: Mapping[str, tuple[str, ...]]  # key -> version keys
     contexts: Mapping[UseContext, LocalizedText]
     categories: Mapping[LicenseCategory, LocalizedText]
+    dependency_default: UseContext = UseContext.DYNAMIC_LINK
+    dependency_scopes: Mapping[str, UseContext] = field(default_factory=dict)  # scope -> context
+    dependency_ecosystems: Mapping[str, Mapping[str, UseContext]] = field(default_factory=dict)
+
+    def dependency_context(self, ecosystem: str, scope: str) -> UseContext:
+        """How a dependency of ``ecosystem`` in ``scope`` is used (``dependency_contexts``)."""
+        by_eco = self.dependency_ecosystems.get(ecosystem, {})
+        return by_eco.get(scope) or self.dependency_scopes.get(scope) or self.dependency_default
 
     def sets_of(self, key: str) -> frozenset[str]:
         return frozenset("@" + name for name, keys in self.sets.items() if key in keys)
@@ -384,7 +392,21 @@ def _build(policy: PolicySet) -> CompatPolicy:
             out[enum_cls(k)] = LocalizedText(en=str(v["en"]), ko=str(v["ko"]))
         return out
 
+    deps = data.get("dependency_contexts") or {}
+    try:
+        dependency_default = UseContext(deps.get("default", UseContext.DYNAMIC_LINK.value))
+        dependency_scopes = {str(k): UseContext(v) for k, v in (deps.get("scopes") or {}).items()}
+        dependency_ecosystems = {
+            str(eco): {str(k): UseContext(v) for k, v in (table or {}).items()}
+            for eco, table in (deps.get("ecosystems") or {}).items()
+        }
+    except ValueError as exc:
+        raise _fail("dependency_contexts", str(exc)) from None
+
     return CompatPolicy(
+        dependency_default=dependency_default,
+        dependency_scopes=dependency_scopes,
+        dependency_ecosystems=dependency_ecosystems,
         rules=tuple(rules),
         sets=sets,
         exceptions=exceptions,
