@@ -81,9 +81,13 @@ def test_repository_without_license(tmp_path: Path) -> None:
 def test_json_report_follows_schema_and_exit_code(tmp_path: Path) -> None:
     repo = fixture_repo("apache-with-gpl-vendor", tmp_path / "repo")
     proc = run_oscheck("scan", str(repo), "--format", "json", "--jobs", "1", "-q")
-    assert proc.returncode == 0, proc.stderr
+    # the vendored GPL-3.0 file cannot be part of an Apache-2.0 work: LIC003 (error) fails the scan
+    assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
     validate_report(doc)
+    assert "third_party/textnorm/normalize.py" in {
+        f["location"]["path"] for f in doc["findings"] if f["rule_id"] == "LIC003"
+    }
     assert doc["target"]["commit"]
     assert doc["project_license"]["spdx"] == "Apache-2.0"
     paths = {(lic["path"], lic["source"]) for lic in doc["licenses"]}

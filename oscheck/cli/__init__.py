@@ -10,6 +10,7 @@ from oscheck import __version__
 from oscheck.cli.action import action_command
 from oscheck.cli.cache import cache_group
 from oscheck.cli.common import run_main
+from oscheck.cli.licenses import licenses_group
 from oscheck.cli.rules import rules_command
 from oscheck.cli.scan import scan_command
 from oscheck.cli.service import service_group
@@ -32,6 +33,7 @@ cli.add_command(cache_group)
 cli.add_command(rules_command)
 cli.add_command(service_group)
 cli.add_command(action_command)
+cli.add_command(licenses_group)
 
 
 def main(args: list[str] | None = None) -> None:
