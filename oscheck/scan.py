@@ -17,7 +17,7 @@ from typing import Any
 
 import pathspec
 
-from oscheck import __version__
+from oscheck._version import __version__
 from oscheck.config import Declaration, LoadedDeclaration, load_declaration, parse_declaration_text
 from oscheck.detectors import DetectContext, select
 from oscheck.detectors.selection import with_project_evidence

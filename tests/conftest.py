@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,28 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["GIT_CONFIG_GLOBAL"] = str(tmp_path_factory.mktemp("gitcfg") / "gitconfig")
     Path(os.environ["GIT_CONFIG_GLOBAL"]).write_text("[init]\n\tdefaultBranch = main\n")
     set_language("en")
+
+
+@pytest.fixture(autouse=True)
+def _every_report_follows_the_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ScanResult a test produces is rendered as a JSON report and validated.
+
+    The real ``scan`` does all the work; only its result is checked: the JSON report is
+    a contract (docs/report.schema.json), so no test may produce one that breaks it.
+    """
+    from helpers import validate_report
+
+    from oscheck.model import ScanResult
+    from oscheck.outputs.json_report import report_dict
+
+    def validated(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = ScanResult(*args, **kwargs)
+        validate_report(report_dict(result))
+        return result
+
+    # scan() looks ScanResult up when it returns, so every scan in this process is checked.
+    # (sys.modules: the package attribute oscheck.scan is the function, not the module)
+    monkeypatch.setattr(sys.modules["oscheck.scan"], "ScanResult", validated)
 
 
 @pytest.fixture

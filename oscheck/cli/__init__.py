@@ -6,7 +6,7 @@ import logging
 
 import click
 
-from oscheck import __version__
+from oscheck._version import __version__
 from oscheck.cli.action import action_command
 from oscheck.cli.cache import cache_group
 from oscheck.cli.common import run_main

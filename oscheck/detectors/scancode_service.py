@@ -62,7 +62,7 @@ def _identity() -> dict[str, Any]:
     """What must match between client and server (a new scancode means a new server)."""
     import importlib.metadata
 
-    from oscheck import __version__
+    from oscheck._version import __version__
 
     return {"protocol": PROTOCOL, "oscheck": __version__, "scancode": importlib.metadata.version("scancode-toolkit")}
 
