@@ -101,6 +101,11 @@ def emit(
     "--max-file-size", type=click.IntRange(1), default=32, show_default=True, help=_("Largest file to read, in MiB.")
 )
 @click.option("--shallow", is_flag=True, help=_("Clone git targets with depth 1 (history metrics become unknown)."))
+@click.option(
+    "--forge/--no-forge",
+    default=None,
+    help=_("Ask the GitHub API for community data (default: only when GITHUB_TOKEN is set)."),
+)
 @click.option("--quiet", "-q", is_flag=True, help=_("No progress and no summary on stderr."))
 def scan_command(
     target: str,
@@ -119,6 +124,7 @@ def scan_command(
     policies: Path | None,
     max_file_size: int,
     shallow: bool,
+    forge: bool | None,
     quiet: bool,
 ) -> None:
     """Scan a repository (a folder or a git URL) for license and AI compliance."""
@@ -135,6 +141,7 @@ def scan_command(
         policies=policies,
         max_file_bytes=max_file_size << 20,
         shallow=shallow,
+        detector_options={} if forge is None else {"forge": forge},
     )
     progress: Progress = RichProgress() if progress_enabled(quiet) else NullProgress()
     running = progress.running() if isinstance(progress, RichProgress) else nullcontext()

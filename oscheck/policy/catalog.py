@@ -9,6 +9,10 @@ def load() -> None:
     global _loaded
     if _loaded:
         return
-    from oscheck.policy import project_license, scan_problems  # noqa: F401
+    from oscheck.policy import (  # noqa: F401
+        community,
+        project_license,
+        scan_problems,
+    )
 
     _loaded = True
