@@ -49,8 +49,10 @@ def generate(repo: Path, commits: int, authors: int, seed: int = 7) -> None:
     """A repository of ``commits`` linear commits written with ``git fast-import``."""
     rnd = random.Random(seed)
     subprocess.run(["git", "init", "-q", "--initial-branch=main", str(repo)], check=True)
-    people = [(f"Developer {i}", f"dev{i}@{rnd.choice(['acme.kr', 'contrib.org', 'gmail.com', 'uni.ac.kr'])}")
-              for i in range(authors)]
+    people = [
+        (f"Developer {i}", f"dev{i}@{rnd.choice(['acme.kr', 'contrib.org', 'gmail.com', 'uni.ac.kr'])}")
+        for i in range(authors)
+    ]
     weights = [1.0 / (i + 1) for i in range(authors)]  # a few people make most commits, as in real projects
     span = 6 * 365 * 86400
     mailmap = "".join(f"{n} <{e}> <old{i}@legacy.example>\n" for i, (n, e) in enumerate(people[:20]))
@@ -105,13 +107,16 @@ def main() -> None:
             t = time.perf_counter()
             generate(repo, args.commits, args.authors)
             print(f"generated {args.commits} commits in {time.perf_counter() - t:.1f} s")
-        head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True,
-                              check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
         period = Period(date(2025, 1, 1), date(2025, 12, 31), "declaration")
         today = date(2026, 1, 10)
         result = read_history(repo, head, period=period, today=today, domains=("acme.kr",), mailmap_from_commit=False)
-        print(f"history: {result.commits_total} commits, {result.authors_total} authors, "
-              f"bus factor {result.bus_factor_all}, {result.commits_in_period} in the period")
+        print(
+            f"history: {result.commits_total} commits, {result.authors_total} authors, "
+            f"bus factor {result.bus_factor_all}, {result.commits_in_period} in the period"
+        )
 
         def ours() -> None:
             read_history(repo, head, period=period, today=today, domains=("acme.kr",), mailmap_from_commit=False)

@@ -373,14 +373,16 @@ def test_git_log_lines_fold_into_history() -> None:
         "b@x.io\x1fB\x1f2026-05-01\x1fp3\n",
         "123+c@users.noreply.github.com\x1fC\x1f2026-03-01\x1fp4\n",
         "a@old.kr\x1fA\x1f2025-01-01\x1f\n",  # the root commit, outside the period
+        "odd@x.io\x1fName\x1fWith Separator\x1f2026-02-01\x1fp5\n",  # a hostile name keeps its commit
         "garbage line\n",
     ]
     h = analyse(lines, commit="c0ffee", period=PERIOD, today=TODAY, domains=("acme.kr",))
-    assert (h.commits_total, h.merge_commits, h.bot_commits) == (6, 1, 1)
-    assert (h.commits_in_period, h.authors_total, h.authors_in_period) == (3, 4, 3)
-    assert (h.internal_commits, h.external_commits, h.unattributed_commits, h.external_authors) == (1, 1, 1, 1)
+    assert (h.commits_total, h.merge_commits, h.bot_commits) == (7, 1, 1)
+    assert (h.commits_in_period, h.authors_total, h.authors_in_period) == (4, 5, 4)
+    assert (h.internal_commits, h.external_commits, h.unattributed_commits, h.external_authors) == (1, 2, 1, 2)
     assert h.first_commit_date == date(2025, 1, 1) and h.last_commit_date == date(2026, 7, 1)
-    assert h.new_contributors_in_period == 3 and h.commits_last_90_days == 2  # the merge and bot left out
+    assert ("Name\x1fWith Separator", 1) in (h.top_authors or ())
+    assert h.new_contributors_in_period == 4 and h.commits_last_90_days == 2  # the merge and bot left out
 
 
 @pytest.mark.parametrize(

@@ -137,10 +137,12 @@ def analyse(lines: Iterable[str], *, commit: str, period: Period, today: date, d
     last_day = ""
     total = merges = bots = recent = 0
     for line in lines:
-        parts = line.rstrip("\n").split("\x1f")
-        if len(parts) != 4:
+        # From the right: a name (or, pathologically, an address) may itself hold \x1f.
+        parts = line.rstrip("\n").rsplit("\x1f", 2)
+        if len(parts) != 3 or len(parts[1]) != 10:
             continue
-        email, name, day, parents = parts
+        head, day, parents = parts
+        email, _sep, name = head.partition("\x1f")
         total += 1
         if day > last_day:
             last_day = day
