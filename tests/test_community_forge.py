@@ -319,3 +319,23 @@ def test_scan_with_forge_and_declared_contributions(tmp_path: Path, monkeypatch:
     assert {f.data["status"] for f in found["COM041"]} == {"unknown"}
     assert "COM040" not in found
     assert date(2026, 7, 10) == TODAY
+
+
+def test_no_forge_wins_over_a_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build(tmp_path / "quiet", COMMUNITY_FILES, active_commits()[:3])
+    with fake_github() as gh:
+        monkeypatch.setenv("GITHUB_API_URL", gh.url)
+        monkeypatch.setenv("GITHUB_TOKEN", "ghs_unused000000000000000000000000")
+        result = run(root, detector_options={"forge": False, "forge_repo": SLUG})
+        assert gh.seen == []
+    forge = one(result, ForgeRepository)
+    assert (forge.status, forge.skipped) == (ForgeStatus.OFF, ("disabled",))
+
+
+def test_forge_without_a_github_remote_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = build(tmp_path / "noremote", COMMUNITY_FILES, active_commits()[:3])
+    with fake_github() as gh:
+        monkeypatch.setenv("GITHUB_API_URL", gh.url)
+        result = run(root, detector_options={"forge": True})
+        assert gh.seen == []
+    assert one(result, ForgeRepository).skipped == ("no-remote",)

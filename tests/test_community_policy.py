@@ -390,3 +390,13 @@ def test_git_log_lines_fold_into_history() -> None:
 )
 def test_bus_factor(counts: list[int], expected: int | None) -> None:
     assert bus_factor(counts) == expected
+
+
+def test_declared_period_is_validated() -> None:
+    from oscheck.config import parse_declaration_text
+    from oscheck.errors import ConfigError
+
+    ok = parse_declaration_text("period: {start: 2026-05-04, end: 2026-12-31}\n", ".oscheck.yml").declaration
+    assert ok.period is not None and (ok.period.start, ok.period.end) == (date(2026, 5, 4), date(2026, 12, 31))
+    with pytest.raises(ConfigError, match=r"\.oscheck\.yml:1: 'period'"):
+        parse_declaration_text("period: {start: 2026-12-31, end: 2026-01-01}\n", ".oscheck.yml")

@@ -125,7 +125,9 @@ def merge_forge(files: list[CommunityFile], forge: ForgeRepository) -> list[Comm
     out: list[CommunityFile] = []
     for f in files:
         said = confirmed.get(f.item)
-        if f.status is not Presence.PRESENT and said == "present":
+        # Only items the clone could not settle: at the scanned commit the clone is the truth
+        # (the API describes the default branch, which may be another commit).
+        if f.status is Presence.UNKNOWN and said == "present":
             source = "organisation" if f.item in forge.org_defaults else "forge"
             f = dataclasses.replace(f, status=Presence.PRESENT, source=source)
         elif f.status is Presence.UNKNOWN and said == "absent":
