@@ -11,6 +11,7 @@ def load() -> None:
         return
     from oscheck.policy import (  # noqa: F401
         community,
+        dependencies,
         project_license,
         scan_problems,
     )
