@@ -430,3 +430,26 @@ def test_cli_forge_flag_reaches_the_api(tmp_path: Path) -> None:
     assert com001[0]["severity"] == "error" and com001[0]["data"]["visibility"] == "private"
     forge = doc["evidence"]["forge-repository"][0]
     assert "issues:no-token" in forge["skipped"] and forge["authenticated"] is False
+
+
+def test_contributions_checked_against_the_real_dependency_inventory(tmp_path: Path) -> None:
+    """End to end with issue 3's dependency detector: links are matched with the SBOM it builds."""
+    decl = DECL.replace("program: nipa-oss-ai-dev-2026\ntrack: dev", "program: nipa-oss-ai-use-2026\ntrack: use") + (
+        "contributions:\n"
+        "  - https://github.com/vllm-project/vllm/pull/12345\n"
+        "  - https://github.com/pytorch/pytorch/pull/98765\n"
+        "  - https://github.com/someone/unrelated/issues/1\n"
+    )
+    files = {**COMMUNITY_FILES, ".oscheck.yml": decl, "requirements.txt": "vllm==0.6.3\ntorch==2.4.0\n"}
+    root = build(tmp_path / "e2e", files, active_commits())
+    result = run(
+        root,
+        only=("dependencies", "community"),
+        detector_options={"forge": False, "offline": True},
+    )
+    names = {c.name for c in result.components}
+    assert {"vllm", "torch"} <= names, names
+    unrelated = com(result)["COM041"]
+    assert [f.data["url"] for f in unrelated] == ["https://github.com/someone/unrelated/issues/1"]
+    assert unrelated[0].data["status"] == "fail" and unrelated[0].location.line == 9
+    assert "COM040" not in com(result)
