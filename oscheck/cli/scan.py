@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from oscheck.cli.common import RichProgress, progress_enabled, write_text
+from oscheck.cli.sbom import dependency_options
 from oscheck.detectors import groups
 from oscheck.errors import ExitCode
 from oscheck.i18n import _, get_language
@@ -101,6 +102,12 @@ def emit(
     "--max-file-size", type=click.IntRange(1), default=32, show_default=True, help=_("Largest file to read, in MiB.")
 )
 @click.option("--shallow", is_flag=True, help=_("Clone git targets with depth 1 (history metrics become unknown)."))
+@click.option(
+    "--python-env",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help=_("A virtual environment whose installed packages give versions and licenses (like pip-licenses)."),
+)
+@click.option("--offline", is_flag=True, help=_("Do not query package registries; use only cached answers."))
 @click.option("--quiet", "-q", is_flag=True, help=_("No progress and no summary on stderr."))
 def scan_command(
     target: str,
@@ -119,6 +126,8 @@ def scan_command(
     policies: Path | None,
     max_file_size: int,
     shallow: bool,
+    python_env: Path | None,
+    offline: bool,
     quiet: bool,
 ) -> None:
     """Scan a repository (a folder or a git URL) for license and AI compliance."""
@@ -135,6 +144,7 @@ def scan_command(
         policies=policies,
         max_file_bytes=max_file_size << 20,
         shallow=shallow,
+        detector_options=dependency_options(python_env, offline),
     )
     progress: Progress = RichProgress() if progress_enabled(quiet) else NullProgress()
     running = progress.running() if isinstance(progress, RichProgress) else nullcontext()
