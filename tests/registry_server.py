@@ -76,7 +76,7 @@ class RegistryServer:
         registry = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:
                 status, body = registry.answer(self.path.split("?", 1)[0])
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

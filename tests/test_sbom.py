@@ -262,7 +262,7 @@ def test_registry_outage_and_unknown_versions(
 def test_requirements_setup_cfg_and_pipfile(tmp_path: Path, registry: RegistryServer) -> None:
     repo = fixture_repo("sbom-python-misc", tmp_path / "repo")
     result = deps_scan(repo, tmp_path / "cache")
-    spdx, _cdx = check_sbom(
+    _spdx, _cdx = check_sbom(
         result,
         tmp_path,
         {
@@ -542,7 +542,7 @@ def test_models_render_as_packages_and_ml_bom_components(tmp_path: Path, registr
     )
     local = AIModel(detector="models", id="models/ko-intent-clf", source="local", license=None, license_tag=None)
     result = with_observations(base, llama, qwen, local)
-    spdx, document = spdx_of(result, tmp_path)
+    spdx, _document = spdx_of(result, tmp_path)
     cdx = cdx_of(result)
 
     by_purl = spdx_packages(spdx)

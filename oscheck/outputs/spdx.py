@@ -52,8 +52,8 @@ class SpdxJsonFormat(Formatter):
 
     def render(self, result: ScanResult, lang: str = "en") -> str:
         document = build_document(sbom_facts(result))
-        from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
         from spdx_tools.spdx.jsonschema.document_converter import DocumentConverter
+        from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
 
         messages = validate_full_spdx_document(document)
         if messages:
