@@ -14,6 +14,8 @@ class OutputFormat(enum.Enum):
     TEXT = "text"
     JSON = "json"
     MARKDOWN = "markdown"
+    SPDX_JSON = "spdx-json"
+    CYCLONEDX_JSON = "cyclonedx-json"
 
     @property
     def is_sbom(self) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from oscheck.detectors.dependencies import ManifestProblem, UnresolvedLicense, UnresolvedReason
+from oscheck.detectors.dependencies.purls import from_registry
 from oscheck.i18n import N_, LocalizedText, lt
 from oscheck.model import Component, Severity
 from oscheck.policy.context import PolicyContext
@@ -124,7 +125,8 @@ def dependency_license_unresolved(ctx: PolicyContext) -> Iterator[Hit]:
 )
 def dependency_not_pinned(ctx: PolicyContext) -> Iterator[Hit]:
     for c in ctx.of_type(Component):
-        if c.version is None and c.detector == "dependencies":
+        # A git or URL dependency is pinned by its URL (the purl's vcs_url/download_url).
+        if c.version is None and c.detector == "dependencies" and from_registry(c.purl):
             yield Hit(
                 lt(
                     "{name} is declared as '{requirement}' in {path} and no lock file pins it",

@@ -51,6 +51,7 @@ class DependencyDetector(Detector):
         found = self._manifests(ctx)
         parsed, hits = self._parse(ctx, found)
         out: list[Observation] = []
+        names = self._names(ctx)
         for pf in parsed:
             out.append(
                 PackageManifest(
@@ -62,6 +63,7 @@ class DependencyDetector(Detector):
                     name=pf.project.name if pf.project else None,
                     version=pf.project.version if pf.project else None,
                     license=pf.project.license if pf.project else None,
+                    spdx=names.to_spdx(pf.project.license).spdx if pf.project else None,
                     packages=len(pf.entries),
                 )
             )
@@ -81,7 +83,7 @@ class DependencyDetector(Detector):
             components = apply_environment(components, env)
         offline = bool(ctx.options.get("offline")) or offline_from_env()
         registry = RegistryResolver(ctx.cache, offline=offline)
-        components, unresolved = resolve_licenses(components, self._names(ctx), registry, env)
+        components, unresolved = resolve_licenses(components, names, registry, env)
         out.extend(components)
         out.extend(unresolved)
         ctx.stats["dependencies"] = {

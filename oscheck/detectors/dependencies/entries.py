@@ -210,6 +210,7 @@ class PackageManifest(Observation):
     name: str | None = None
     version: str | None = None
     license: str | None = None  # the project's license as written in the manifest
+    spdx: str | None = None  # the same as SPDX (through license-names.yaml), when it maps
     packages: int = 0
 
 

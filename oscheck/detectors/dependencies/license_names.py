@@ -82,7 +82,7 @@ def load_license_names(policy_dir: Path) -> LicenseNames:
     try:
         data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError:
-        raise PolicyError(_("{path}: invalid YAML in a policy file", path=path)) from None
+        raise PolicyError(_("{where}: invalid YAML in a policy file", where=path)) from None
     names: dict[str, str] = {}
     for spdx, entry in (data.get("names") or {}).items():
         _check_id(path, str(spdx))

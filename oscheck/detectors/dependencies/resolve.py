@@ -99,10 +99,10 @@ def resolve_licenses(
             source = "python-env"
             tried.append(source)
             result = map_facts("pypi", dist.facts(), names)
-        elif c.version is None:
-            reason = UnresolvedReason.NO_VERSION
         elif not from_registry(c.purl):
             reason = UnresolvedReason.NOT_FROM_REGISTRY
+        elif c.version is None:
+            reason = UnresolvedReason.NO_VERSION
         elif registry is None or not registry.supports(c.ecosystem):
             reason = UnresolvedReason.NO_REGISTRY
         else:

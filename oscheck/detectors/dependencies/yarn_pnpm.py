@@ -203,13 +203,15 @@ def _pnpm_key(raw: str, version_5: bool) -> tuple[str, str] | None:
     """A packages/snapshots key as (name, version): ``name@1.0.0(peer@2)``, ``/name@1.0.0``, ``/name/1.0.0``."""
     key = _PEER_SUFFIX.sub("", raw.strip())
     key = key.lstrip("/")
-    if version_5 and key.count("/") >= 1 and "@" not in key.split("/")[-1]:
-        # v5: "/@scope/name/1.0.0_peer@1" or "registry.npmjs.org/name/1.0.0"
-        key = key.split("_", 1)[0]
-        head, _, version = key.rpartition("/")
-        if head and "." in head.split("/")[0] and not head.startswith("@"):
-            head = head.split("/", 1)[1] if "/" in head else head
-        return head, version
+    if version_5 and "/" in key:
+        # v5: "/@scope/name/1.0.0_peer@1", "/name/1.0.0", "registry.npmjs.org/name/1.0.0"
+        segments = key.split("/")
+        version = segments[-1].split("_", 1)[0]
+        if re.match(r"^\d", version):
+            head = segments[:-1]
+            if head and "." in head[0] and not head[0].startswith("@"):
+                head = head[1:]  # a registry host
+            return "/".join(head), version
     name, version = split_descriptor(key)
     if not version:
         return None
