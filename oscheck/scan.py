@@ -96,6 +96,7 @@ def scan(
             today=today,
             only_paths=with_project_evidence(options.only_paths, inventory),
             options=options.detector_options,
+            policy_dir=policy.root,
         )
         # Inventory issues are file-level too: in only-changed mode, those of the selected files.
         ctx.observations.extend(i for i in inventory.issues if i.location.path is None or _chosen(ctx, i.location.path))

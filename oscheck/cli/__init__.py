@@ -12,6 +12,7 @@ from oscheck.cli.cache import cache_group
 from oscheck.cli.common import run_main
 from oscheck.cli.licenses import licenses_group
 from oscheck.cli.rules import rules_command
+from oscheck.cli.sbom import sbom_command
 from oscheck.cli.scan import scan_command
 from oscheck.cli.service import service_group
 from oscheck.i18n import _, set_language
@@ -34,6 +35,7 @@ cli.add_command(rules_command)
 cli.add_command(service_group)
 cli.add_command(action_command)
 cli.add_command(licenses_group)
+cli.add_command(sbom_command)
 
 
 def main(args: list[str] | None = None) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from oscheck.cli.common import RichProgress, progress_enabled, write_text
+from oscheck.cli.sbom import dependency_options
 from oscheck.detectors import groups
 from oscheck.errors import ExitCode
 from oscheck.i18n import _, get_language
@@ -144,6 +145,17 @@ def selection(
     is_flag=True,
     help=_("Look only at the files given as arguments (pre-commit); project-level rules still run."),
 )
+@click.option(
+    "--python-env",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help=_("A virtual environment whose installed packages give versions and licenses (like pip-licenses)."),
+)
+@click.option("--offline", is_flag=True, help=_("Do not query package registries; use only cached answers."))
+@click.option(
+    "--forge/--no-forge",
+    default=None,
+    help=_("Ask the GitHub API for community data (default: only when GITHUB_TOKEN is set)."),
+)
 @click.option("--quiet", "-q", is_flag=True, help=_("No progress and no summary on stderr."))
 def scan_command(
     target: str,
@@ -165,6 +177,9 @@ def scan_command(
     policies: Path | None,
     max_file_size: int,
     shallow: bool,
+    python_env: Path | None,
+    offline: bool,
+    forge: bool | None,
     quiet: bool,
 ) -> None:
     """Scan a repository (a folder or a git URL) for license and AI compliance.
@@ -186,6 +201,7 @@ def scan_command(
         max_file_bytes=max_file_size << 20,
         shallow=shallow,
         only_paths=only_paths,
+        detector_options={**dependency_options(python_env, offline), **({} if forge is None else {"forge": forge})},
     )
     progress: Progress = RichProgress() if progress_enabled(quiet) else NullProgress()
     running = progress.running() if isinstance(progress, RichProgress) else nullcontext()

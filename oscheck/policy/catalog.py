@@ -9,6 +9,12 @@ def load() -> None:
     global _loaded
     if _loaded:
         return
-    from oscheck.policy import license_compat, project_license, scan_problems  # noqa: F401
+    from oscheck.policy import (  # noqa: F401
+        community,
+        dependencies,
+        license_compat,
+        project_license,
+        scan_problems,
+    )
 
     _loaded = True
