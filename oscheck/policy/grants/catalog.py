@@ -15,7 +15,7 @@ rules. ``ELG001``–``ELG099`` eligibility, ``OBL001``–``OBL099`` obligations.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["GrantRule", "all_grant_rules", "get_grant_rule", "grant_rule", "rule_ids"]
 
-Evaluator = Callable[["EligibilityContext", Any], Iterable["RuleOutcome"]]
+Evaluator = Callable[["EligibilityContext", Any], "RuleOutcome"]
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,11 @@ def _na(msgid: str, **kw: object) -> RuleOutcome:
     return RuleOutcome(Outcome.NOT_APPLICABLE, lt(msgid, **kw), {})
 
 
+def _krw(value: Decimal) -> str:
+    """1,140,000,000 (no ".00" for whole won)."""
+    return f"{int(value):,}" if value == value.to_integral_value() else f"{value:,}"
+
+
 def _pct(value: Decimal) -> str:
     return f"{(value * 100).quantize(Decimal('0.01'))}%"
 
@@ -240,7 +245,9 @@ def large_enterprise_lead(ctx: EligibilityContext, p: SizeParams) -> RuleOutcome
     if lead.size is None:
         return _unknown("The registry does not record the company size of {orgs}", orgs=lead.id)
     if lead.size.value in p.sizes:
-        return _fail("The lead {org} is a {size} company", {"size": lead.size.value}, org=_who(lead), size=lead.size.value)
+        return _fail(
+            "The lead {org} is a {size} company", {"size": lead.size.value}, org=_who(lead), size=lead.size.value
+        )
     return _ok("The lead's size ({size}) is accepted", {"size": lead.size.value}, size=lead.size.value)
 
 
@@ -261,7 +268,11 @@ class NoParams(_Params):
 )
 def group_affiliates(ctx: EligibilityContext, p: NoParams) -> RuleOutcome:
     groups = Counter(m.org.enterprise_group for m in ctx.application.members if m.org.enterprise_group)
-    shared = {g: [m.org.id for m in ctx.application.members if m.org.enterprise_group == g] for g, n in groups.items() if n > 1}
+    shared = {
+        g: [m.org.id for m in ctx.application.members if m.org.enterprise_group == g]
+        for g, n in groups.items()
+        if n > 1
+    }
     if shared:
         return _fail(
             "Affiliates of one enterprise group in the consortium: {groups}",
@@ -334,7 +345,9 @@ def incorporated_by_deadline(ctx: EligibilityContext, p: ScopeParams) -> RuleOut
             orgs=", ".join(f"{x['org']} ({x['incorporated']})" for x in late),
         )
     if missing:
-        return _unknown("The registry does not record the incorporation date of {orgs}", evidence, orgs=", ".join(missing))
+        return _unknown(
+            "The registry does not record the incorporation date of {orgs}", evidence, orgs=", ".join(missing)
+        )
     return _ok("Every corporate member was incorporated by {deadline}", evidence, deadline=ctx.deadline.isoformat())
 
 
@@ -418,7 +431,9 @@ def prior_support(ctx: EligibilityContext, p: SupportParams) -> RuleOutcome:
     ]
     if hits:
         return _fail(
-            "Already supported: {hits}", {"hits": hits}, hits=", ".join(f"{h['org']}: {h['program']} {h['year']}" for h in hits)
+            "Already supported: {hits}",
+            {"hits": hits},
+            hits=", ".join(f"{h['org']}: {h['program']} {h['year']}" for h in hits),
         )
     return _ok("No support from the listed programs recorded")
 
@@ -448,7 +463,11 @@ def duplicate_project(ctx: EligibilityContext, p: DuplicateParams) -> RuleOutcom
         if not follow_up_ok:
             bad.append({"project": d.project, "ended": d.ended_on.isoformat() if d.ended_on else None})
     if bad:
-        return _fail("Duplicates funded projects: {projects}", {"duplicates": bad}, projects=", ".join(str(b["project"]) for b in bad))
+        return _fail(
+            "Duplicates funded projects: {projects}",
+            {"duplicates": bad},
+            projects=", ".join(str(b["project"]) for b in bad),
+        )
     return _ok("No duplicate of a funded project recorded")
 
 
@@ -480,9 +499,18 @@ def site_in_region(ctx: EligibilityContext, p: SiteParams) -> RuleOutcome:
     evidence: dict[str, JsonValue] = {"as_of": day.isoformat(), "provinces": list(p.provinces)}
     if match:
         return _ok(
-            "{kind} in {province} on {day}", {**evidence, "site": match[0].kind}, kind=match[0].kind, province=match[0].province, day=day.isoformat()
+            "{kind} in {province} on {day}",
+            {**evidence, "site": match[0].kind},
+            kind=match[0].kind,
+            province=match[0].province,
+            day=day.isoformat(),
         )
-    return _fail("No head office, workplace or factory in {provinces} on {day}", evidence, provinces=", ".join(p.provinces), day=day.isoformat())
+    return _fail(
+        "No head office, workplace or factory in {provinces} on {day}",
+        evidence,
+        provinces=", ".join(p.provinces),
+        day=day.isoformat(),
+    )
 
 
 class IndustryParams(_Params):
@@ -507,7 +535,11 @@ def industry(ctx: EligibilityContext, p: IndustryParams) -> RuleOutcome:
     common = sorted(set(org.industries) & set(p.industries))
     if common:
         return _ok("Eligible industry: {industries}", {"industries": common}, industries=", ".join(common))
-    return _fail("Industries {industries} are not eligible", {"industries": list(org.industries)}, industries=", ".join(org.industries))
+    return _fail(
+        "Industries {industries} are not eligible",
+        {"industries": list(org.industries)},
+        industries=", ".join(org.industries),
+    )
 
 
 class DebtParams(_Params):
@@ -548,10 +580,24 @@ def debt_ratio(ctx: EligibilityContext, p: DebtParams) -> RuleOutcome:
             over += 1
     evidence: dict[str, JsonValue] = {"years": ratios, "limit_percent": str(p.min_percent)}
     if over == p.years:
-        return _fail("Debt ratio at or above {limit}% in each of {years}", evidence, limit=p.min_percent, years=", ".join(map(str, years)))
+        return _fail(
+            "Debt ratio at or above {limit}% in each of {years}",
+            evidence,
+            limit=p.min_percent,
+            years=", ".join(map(str, years)),
+        )
     if missing and over + missing == p.years:
-        return _unknown("Statements of {years} are missing; the debt ratio cannot be judged", evidence, years=", ".join(map(str, years)))
-    return _ok("Debt ratio below {limit}% in at least one of {years}", evidence, limit=p.min_percent, years=", ".join(map(str, years)))
+        return _unknown(
+            "Statements of {years} are missing; the debt ratio cannot be judged",
+            evidence,
+            years=", ".join(map(str, years)),
+        )
+    return _ok(
+        "Debt ratio below {limit}% in at least one of {years}",
+        evidence,
+        limit=p.min_percent,
+        years=", ".join(map(str, years)),
+    )
 
 
 class ImpairmentParams(_Params):
@@ -574,7 +620,9 @@ class ImpairmentParams(_Params):
     params=ImpairmentParams,
 )
 def capital_impairment(ctx: EligibilityContext, p: ImpairmentParams) -> RuleOutcome:
-    bad, missing, exempt = [], [], []
+    bad: list[dict[str, JsonValue]] = []
+    exempt: list[dict[str, JsonValue]] = []
+    missing: list[str] = []
     for m in ctx.members(p.members):
         org = m.org
         if org.kind.value != "company":
@@ -594,11 +642,18 @@ def capital_impairment(ctx: EligibilityContext, p: ImpairmentParams) -> RuleOutc
         (exempt if young else bad).append({"org": org.id, "year": latest.year})
     evidence: dict[str, JsonValue] = {"impaired": bad, "exempt_young": exempt}
     if bad:
-        return _fail("Full capital impairment: {orgs}", evidence, orgs=", ".join(f"{b['org']} ({b['year']})" for b in bad))
+        return _fail(
+            "Full capital impairment: {orgs}", evidence, orgs=", ".join(f"{b['org']} ({b['year']})" for b in bad)
+        )
     if missing:
         return _unknown("The registry records no financial statements of {org}", evidence, org=", ".join(missing))
     if exempt:
-        return _ok("Fully impaired but founded less than {years} years before the deadline: {orgs}", evidence, years=p.exempt_if_younger_than_years, orgs=", ".join(str(e["org"]) for e in exempt))
+        return _ok(
+            "Fully impaired but founded less than {years} years before the deadline: {orgs}",
+            evidence,
+            years=p.exempt_if_younger_than_years,
+            orgs=", ".join(str(e["org"]) for e in exempt),
+        )
     return _ok("No full capital impairment in the latest statements", evidence)
 
 
@@ -637,7 +692,9 @@ class ConsortiumParams(_Params):
     explanation=N_(
         "The regional program requires the metropolitan government to apply in a consortium with organisations experienced in SME AI support or infrastructure."
     ),
-    fix=N_("Form the consortium (regional innovation agencies, universities, research institutes, AI companies) and register its members."),
+    fix=N_(
+        "Form the consortium (regional innovation agencies, universities, research institutes, AI companies) and register its members."
+    ),
     sources=(Source(_KOSMES, "1. 사업 개요 — 필수요건 (컨소시엄을 구성하여 사업 신청)"),),
     params=ConsortiumParams,
 )
@@ -645,7 +702,9 @@ def consortium_required(ctx: EligibilityContext, p: ConsortiumParams) -> RuleOut
     n = len(ctx.application.members)
     if n >= p.min_members:
         return _ok("Consortium of {n} organisations", {"members": n}, n=n)
-    return _fail("Only {n} organisation(s); a consortium of at least {min} is required", {"members": n}, n=n, min=p.min_members)
+    return _fail(
+        "Only {n} organisation(s); a consortium of at least {min} is required", {"members": n}, n=n, min=p.min_members
+    )
 
 
 # --- ELG015–ELG017: money ------------------------------------------------------------------
@@ -678,7 +737,12 @@ def funding_shares(ctx: EligibilityContext, p: SharesParams) -> RuleOutcome:
     if total <= 0:
         return _unknown("The application records no budget")
     gov, local, private = (b.government or Decimal(0)) / total, (b.local or Decimal(0)) / total, b.private / total
-    shares: dict[str, JsonValue] = {"government": _pct(gov), "local": _pct(local), "private": _pct(private), "total": str(total)}
+    shares: dict[str, JsonValue] = {
+        "government": _pct(gov),
+        "local": _pct(local),
+        "private": _pct(private),
+        "total": str(total),
+    }
     problems = []
     if p.max_government_share is not None and gov > p.max_government_share:
         problems.append(f"government {_pct(gov)} > {_pct(p.max_government_share)}")
@@ -701,7 +765,9 @@ class LimitParams(_Params):
     "ELG016",
     "budget-limit",
     title=N_("Government funding within the per-project maximum"),
-    explanation=N_("Each track caps the government funding per project (7억 KRW in development, 11.4억 KRW in utilisation)."),
+    explanation=N_(
+        "Each track caps the government funding per project (7억 KRW in development, 11.4억 KRW in utilisation)."
+    ),
     fix=N_("Reduce the requested government funding to the maximum."),
     sources=(Source(_NIPA, "2. 지원개요 — 지원규모 (과제 당 최대 7억원 / 11.4억원)"),),
     params=LimitParams,
@@ -712,8 +778,15 @@ def budget_limit(ctx: EligibilityContext, p: LimitParams) -> RuleOutcome:
         return _unknown("The application records no budget")
     evidence: dict[str, JsonValue] = {"government": str(gov), "max": str(p.max_government)}
     if gov > p.max_government:
-        return _fail("Government funding {amount} KRW exceeds {max} KRW", evidence, amount=f"{gov:,}", max=f"{p.max_government:,}")
-    return _ok("Government funding {amount} KRW within {max} KRW", evidence, amount=f"{gov:,}", max=f"{p.max_government:,}")
+        return _fail(
+            "Government funding {amount} KRW exceeds {max} KRW",
+            evidence,
+            amount=_krw(gov),
+            max=_krw(p.max_government),
+        )
+    return _ok(
+        "Government funding {amount} KRW within {max} KRW", evidence, amount=_krw(gov), max=_krw(p.max_government)
+    )
 
 
 class SplitParams(_Params):
@@ -730,8 +803,15 @@ class SplitParams(_Params):
     explanation=N_(
         "Where the project gives SMEs AI equipment or solutions directly, the cost is split national 60% (cash), local at least 20% (cash) and SME 20% (cash + in kind), and in kind may be at most 70% of the SME share."
     ),
-    fix=N_("Rebalance the budget of the direct-support part to the 60/20/20 split with in-kind at most 70% of the SME share."),
-    sources=(Source(_KOSMES, "1. 사업 개요 — 사업규모 (국비 60%(현금), 지방비 20% 이상(현금), 중소기업 20%(현금+현물), 현물 70%까지)"),),
+    fix=N_(
+        "Rebalance the budget of the direct-support part to the 60/20/20 split with in-kind at most 70% of the SME share."
+    ),
+    sources=(
+        Source(
+            _KOSMES,
+            "1. 사업 개요 — 사업규모 (국비 60%(현금), 지방비 20% 이상(현금), 중소기업 20%(현금+현물), 현물 70%까지)",
+        ),
+    ),
     params=SplitParams,
 )
 def direct_support_split(ctx: EligibilityContext, p: SplitParams) -> RuleOutcome:
@@ -743,7 +823,12 @@ def direct_support_split(ctx: EligibilityContext, p: SplitParams) -> RuleOutcome
         return _unknown("The application records no budget")
     national, local, sme = (b.government or Decimal(0)) / total, (b.local or Decimal(0)) / total, b.private / total
     in_kind = (b.private_in_kind or Decimal(0)) / b.private if b.private > 0 else Decimal(0)
-    shares: dict[str, JsonValue] = {"national": _pct(national), "local": _pct(local), "sme": _pct(sme), "in_kind_of_sme": _pct(in_kind)}
+    shares: dict[str, JsonValue] = {
+        "national": _pct(national),
+        "local": _pct(local),
+        "sme": _pct(sme),
+        "in_kind_of_sme": _pct(in_kind),
+    }
     problems = []
     if national > p.max_national_share:
         problems.append(f"national {_pct(national)} > {_pct(p.max_national_share)}")
@@ -828,13 +913,30 @@ def gpu_self_payment(ctx: EligibilityContext, p: SelfPaymentParams) -> RuleOutco
     paid = ctx.application.budget.private_cash
     if paid is not None and paid < sp.total:
         return _fail(
-            "Self-payment {paid} KRW is less than the {total} KRW due", {**evidence, "paid": str(paid)}, paid=f"{paid:,}", total=f"{sp.total:,}"
+            "Self-payment {paid} KRW is less than the {total} KRW due",
+            {**evidence, "paid": str(paid)},
+            paid=_krw(paid),
+            total=_krw(sp.total),
         )
     if sp.youth is None:
-        return _ok("Self-payment {total} KRW at the general rate (no representative's birth date recorded)", evidence, total=f"{sp.total:,}")
+        return _ok(
+            "Self-payment {total} KRW at the general rate (no representative's birth date recorded)",
+            evidence,
+            total=_krw(sp.total),
+        )
     if sp.youth:
-        return _ok("Youth company: self-payment {total} KRW ({rate} KRW per card and month)", evidence, total=f"{sp.total:,}", rate=f"{sp.per_card_month:,}")
-    return _ok("Self-payment {total} KRW ({rate} KRW per card and month)", evidence, total=f"{sp.total:,}", rate=f"{sp.per_card_month:,}")
+        return _ok(
+            "Youth company: self-payment {total} KRW ({rate} KRW per card and month)",
+            evidence,
+            total=_krw(sp.total),
+            rate=_krw(sp.per_card_month),
+        )
+    return _ok(
+        "Self-payment {total} KRW ({rate} KRW per card and month)",
+        evidence,
+        total=_krw(sp.total),
+        rate=_krw(sp.per_card_month),
+    )
 
 
 class ProfessorParams(_Params):
@@ -862,4 +964,6 @@ def professor_led(ctx: EligibilityContext, p: ProfessorParams) -> RuleOutcome:
         return _unknown("The application records no principal investigator's position")
     if pi.position in p.positions:
         return _ok("Led by {name} ({position})", name=pi.name, position=pi.position)
-    return _fail("The principal investigator {name} is a {position}, not a professor", name=pi.name, position=pi.position)
+    return _fail(
+        "The principal investigator {name} is a {position}, not a professor", name=pi.name, position=pi.position
+    )

@@ -66,7 +66,9 @@ def self_payment(program: GrantProgram, org: Organisation, card: str, count: int
         return SelfPayment(Decimal(0), Decimal(0), None, True)
     if card not in gpu.self_payment:
         _per_h100(gpu, card)
-        raise InputError(_("unknown GPU card '{card}'; known cards: {cards}", card=card, cards=", ".join(gpu.self_payment)))
+        raise InputError(
+            _("unknown GPU card '{card}'; known cards: {cards}", card=card, cards=", ".join(gpu.self_payment))
+        )
     youth = is_youth_company(org, program.call.announced, gpu.youth_max_age)
     rate = gpu.self_payment[card]["youth" if youth else "general"]
     return SelfPayment(rate, rate * count * months, youth, False)

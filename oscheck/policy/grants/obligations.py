@@ -140,7 +140,9 @@ obligation_rule(
     "OBL004",
     "follow-up-survey",
     title=N_("Five years of performance surveys after the project"),
-    explanation=N_("For five years after the project period the grantee answers the performance survey (economic results, jobs)."),
+    explanation=N_(
+        "For five years after the project period the grantee answers the performance survey (economic results, jobs)."
+    ),
     fix=N_("Answer each year's performance survey and record it."),
     sources=(Source(_NIPA, "6. 유의사항 — 사업기간 이후 5년간 성과 조사 이행"),),
 )
@@ -158,7 +160,9 @@ obligation_rule(
     "OBL006",
     "mid-term-check",
     title=N_("Mid-term check"),
-    explanation=N_("During the project the agency checks progress and spending; the date is set by the agency (the middle of the period is assumed)."),
+    explanation=N_(
+        "During the project the agency checks progress and spending; the date is set by the agency (the middle of the period is assumed)."
+    ),
     fix=N_("Prepare the progress and spending records for the mid-term check."),
     sources=(Source(_NIPA, "6. 유의사항 — 사업기간 내 과제별 중간점검 이행"),),
 )
@@ -166,7 +170,9 @@ obligation_rule(
     "OBL007",
     "accredited-test-report",
     title=N_("Test report from an accredited testing body"),
-    explanation=N_("A test report from an external accredited testing body must be submitted within the project period."),
+    explanation=N_(
+        "A test report from an external accredited testing body must be submitted within the project period."
+    ),
     fix=N_("Have the result tested by an accredited body and submit the report before the period ends."),
     sources=(Source(_NIPA, "6. 유의사항 — 사업기간 내 외부 공인인증기관의 시험성적서 제출 필수"),),
 )
@@ -192,7 +198,9 @@ obligation_rule(
     "OBL010",
     "open-source-list",
     title=N_("List of the open-source models and software used"),
-    explanation=N_("Utilisation-track projects submit the list of open-source models and software they used (an SBOM)."),
+    explanation=N_(
+        "Utilisation-track projects submit the list of open-source models and software they used (an SBOM)."
+    ),
     fix=N_("Produce the SBOM with oscheck and submit it; record its link and hash."),
     sources=(Source(_NIPA, "6. 유의사항 — (활용과제) 활용한 오픈소스(모델, SW) 목록 제출"),),
 )
@@ -220,7 +228,9 @@ obligation_rule(
     "OBL013",
     "self-payment-deposit",
     title=N_("Self-payment deposited before allocation"),
-    explanation=N_("Private users deposit the whole period's self-payment into a new project account; GPUs are allocated only after that."),
+    explanation=N_(
+        "Private users deposit the whole period's self-payment into a new project account; GPUs are allocated only after that."
+    ),
     fix=N_("Open the project account, deposit the whole self-payment and record the evidence."),
     sources=(Source(_GPU, "3 사용자 의무 사항 — <1> 자부담금 부담"),),
 )

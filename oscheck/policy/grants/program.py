@@ -344,7 +344,8 @@ def grant_program(policy: PolicySet, program_id: str) -> GrantProgram:
             ) from None
         from oscheck.policy.grants.catalog import get_grant_rule, rule_ids
 
-        for d in (*program.eligibility, *program.obligations):
+        defs: list[EligibilityDef | ObligationDef] = [*program.eligibility, *program.obligations]
+        for d in defs:
             if d.rule not in rule_ids() or (d.rule.startswith("ELG") != isinstance(d, EligibilityDef)):
                 raise PolicyError(_("{path}: unknown rule id '{rule}'", path=policy.root / relpath, rule=d.rule))
             if isinstance(d, EligibilityDef):

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-from oscheck.i18n import LocalizedText, lt
+from oscheck.i18n import LocalizedText, translate
 from oscheck.policy.grants.program import ScoringDef, SelectionDef, StageDef
 
 __all__ = ["Ranked", "ScoreRow", "StageScore", "rank_track", "round_half_up", "stage_score", "trimmed"]
@@ -31,6 +31,16 @@ class ScoreRow:
     item: str  # the item's id
     value: Decimal
     stage: str
+
+
+def lt(msgid: str, **params: object) -> LocalizedText:
+    """Like ``i18n.lt``, but a ``LocalizedText`` parameter is filled in each language's own words."""
+
+    def fill(lang: str) -> str:
+        values = {k: (v.get(lang) if isinstance(v, LocalizedText) else v) for k, v in params.items()}
+        return translate(msgid, lang, **values)
+
+    return LocalizedText(en=fill("en"), ko=fill("ko"))
 
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
@@ -77,7 +87,7 @@ def stage_score(stage: StageDef, rows: Iterable[ScoreRow], places: int) -> Stage
     for r in rows:
         by_eval[r.evaluator][r.item] = r.value
     if not by_eval:
-        return StageScore(stage.id, None, problem=lt("{stage}: not scored", stage=stage.name.ko))
+        return StageScore(stage.id, None, problem=lt("{stage}: not scored", stage=stage.name.localized()))
     items = [i.id for i in stage.items]
     for evaluator, scores in sorted(by_eval.items()):
         missing = [i for i in items if i not in scores]
@@ -87,7 +97,7 @@ def stage_score(stage: StageDef, rows: Iterable[ScoreRow], places: int) -> Stage
                 None,
                 problem=lt(
                     "{stage}: evaluator {evaluator} gave no score for {items}",
-                    stage=stage.name.ko,
+                    stage=stage.name.localized(),
                     evaluator=evaluator,
                     items=", ".join(missing),
                 ),
@@ -104,7 +114,7 @@ def stage_score(stage: StageDef, rows: Iterable[ScoreRow], places: int) -> Stage
                 None,
                 problem=lt(
                     "{stage}: {n} evaluators; dropping the highest and the lowest needs at least 3",
-                    stage=stage.name.ko,
+                    stage=stage.name.localized(),
                     n=len(totals),
                 ),
                 evaluators=n,
@@ -152,14 +162,21 @@ def _final(scoring: ScoringDef, stages: Mapping[str, StageScore]) -> tuple[Decim
         if st.score is None:
             if s.optional and st.evaluators == 0:
                 continue  # a stage the source allows to skip, and it was skipped
-            reasons.append(st.problem or lt("{stage}: not scored", stage=s.name.ko))
+            reasons.append(st.problem or lt("{stage}: not scored", stage=s.name.localized()))
             if s.id not in scoring.final:
                 gates_ok = False  # a pass/fail stage still to be held (or unusable)
             continue
         if s.id in scoring.final:
-            reasons.append(lt("{stage}: {score}", stage=s.name.ko, score=st.score))
+            reasons.append(lt("{stage}: {score}", stage=s.name.localized(), score=st.score))
         if s.threshold is not None and st.score < s.threshold:
-            reasons.append(lt("{stage}: {score} is below the pass mark {threshold}", stage=s.name.ko, score=st.score, threshold=s.threshold))
+            reasons.append(
+                lt(
+                    "{stage}: {score} is below the pass mark {threshold}",
+                    stage=s.name.localized(),
+                    score=st.score,
+                    threshold=s.threshold,
+                )
+            )
             gates_ok = False
     weighted = [(stages[sid].score, w) for sid, w in scoring.final.items()]
     if any(score is None for score, _w in weighted):
@@ -190,15 +207,23 @@ def rank_track(
     for app in sorted(grouped):
         stages = {s.id: stage_score(s, grouped[app].get(s.id, ()), scoring.places) for s in scoring.stages}
         score, gates_ok, reasons = _final(scoring, stages)
-        keys = tuple(sum((stages[tb.stage].item_sums.get(i, Decimal(0)) for i in tb.items), Decimal(0)) for tb in scoring.tie_break)
+        keys = tuple(
+            sum((stages[tb.stage].item_sums.get(i, Decimal(0)) for i in tb.items), Decimal(0))
+            for tb in scoring.tie_break
+        )
         work.append(_Work(app, list(stages.values()), score, gates_ok, reasons, keys, (sectors or {}).get(app)))
 
-    scored = sorted((w for w in work if w.score is not None), key=lambda w: (-(w.score or 0), *(-k for k in w.tie_keys), w.application))
+    scored = sorted(
+        (w for w in work if w.score is not None),
+        key=lambda w: (-(w.score or 0), *(-k for k in w.tie_keys), w.application),
+    )
     _assign_ranks(scoring, scored)
     _select(scoring, selection, scored, slots)
     order = scored + sorted((w for w in work if w.score is None), key=lambda w: w.application)
     return [
-        Ranked(w.application, track, w.score, w.rank, w.selected, tuple(w.reasons), tuple(w.stages), w.sector, w.tie_keys)
+        Ranked(
+            w.application, track, w.score, w.rank, w.selected, tuple(w.reasons), tuple(w.stages), w.sector, w.tie_keys
+        )
         for w in order
     ]
 
@@ -209,15 +234,25 @@ def _assign_ranks(scoring: ScoringDef, scored: list[_Work]) -> None:
         prev = scored[i - 1] if i else None
         if prev is not None and (prev.score, prev.tie_keys) == (w.score, w.tie_keys):
             w.rank = prev.rank
-            w.reasons.append(lt("Tied with {other}; the program's tie-breaks do not separate them: the committee decides", other=prev.application))
-            prev.reasons.append(lt("Tied with {other}; the program's tie-breaks do not separate them: the committee decides", other=w.application))
+            w.reasons.append(
+                lt(
+                    "Tied with {other}; the program's tie-breaks do not separate them: the committee decides",
+                    other=prev.application,
+                )
+            )
+            prev.reasons.append(
+                lt(
+                    "Tied with {other}; the program's tie-breaks do not separate them: the committee decides",
+                    other=w.application,
+                )
+            )
         else:
             w.rank = i + 1
         if prev is not None and prev.score == w.score and prev.tie_keys != w.tie_keys:
             k = next(j for j, (a, b) in enumerate(zip(prev.tie_keys, w.tie_keys, strict=True)) if a != b)
             tb = scoring.tie_break[k]
             text = dict(
-                criterion=tb.name.ko,
+                criterion=tb.name.localized(),
                 n=k + 1,
                 above=prev.application,
                 below=w.application,
@@ -261,11 +296,15 @@ def _select(scoring: ScoringDef, selection: SelectionDef | None, scored: list[_W
     blocked = tie_at_cut = False
     public_count = 0
     for group in _groups(candidates):
-        takers = []
+        takers: list[_Work] = []
         for w in group:
             if blocked:
                 w.reasons.append(lt("Not selected: no place left (rank {rank})", rank=w.rank))
-            elif public_cap is not None and w.sector != "private" and public_count + sum(1 for t in takers if t.sector != "private") >= public_cap:
+            elif (
+                public_cap is not None
+                and w.sector != "private"
+                and public_count + len([t for t in takers if t.sector != "private"]) >= public_cap
+            ):
                 waitlist.append(w)
             else:
                 takers.append(w)
@@ -273,12 +312,15 @@ def _select(scoring: ScoringDef, selection: SelectionDef | None, scored: list[_W
             continue
         if remaining is not None and len(takers) > remaining:
             for w in takers:
-                w.reasons.append(lt("Not selected: a tie at the last place ({places} left); the committee decides", places=remaining))
+                w.reasons.append(
+                    lt("Not selected: a tie at the last place ({places} left); the committee decides", places=remaining)
+                )
             blocked = tie_at_cut = True
             continue
         for w in takers:
             w.selected = True
-            public_count += w.sector != "private" if quota is not None else 0
+            if quota is not None and w.sector != "private":
+                public_count += 1
             w.reasons.append(_selected_reason(w, n_slots, scoring))
         if remaining is not None:
             remaining -= len(takers)
@@ -288,21 +330,31 @@ def _select(scoring: ScoringDef, selection: SelectionDef | None, scored: list[_W
     if quota is None or not waitlist:
         return
     share = f"{(1 - quota.private_min_share) * 100:.0f}%"
-    if quota.relax_if_short and remaining is not None and remaining > 0  and not tie_at_cut:
+    if quota.relax_if_short and remaining is not None and remaining > 0 and not tie_at_cut:
         for group in _groups(waitlist):
             if remaining == 0:
                 for w in group:
-                    w.reasons.append(lt("Not selected: public projects must stay under {share} of those selected", share=share))
+                    w.reasons.append(
+                        lt("Not selected: public projects must stay under {share} of those selected", share=share)
+                    )
                 continue
             if len(group) > remaining:
                 for w in group:
-                    w.reasons.append(lt("Not selected: a tie at the last place ({places} left); the committee decides", places=remaining))
+                    w.reasons.append(
+                        lt(
+                            "Not selected: a tie at the last place ({places} left); the committee decides",
+                            places=remaining,
+                        )
+                    )
                 remaining = 0
                 continue
             for w in group:
                 w.selected = True
                 w.reasons.append(
-                    lt("Selected after relaxing the private/public ratio: too few private projects reached the threshold (rank {rank})", rank=w.rank)
+                    lt(
+                        "Selected after relaxing the private/public ratio: too few private projects reached the threshold (rank {rank})",
+                        rank=w.rank,
+                    )
                 )
             remaining -= len(group)
         return
@@ -334,5 +386,7 @@ def _selected_reason(w: _Work, n_slots: int | None, scoring: ScoringDef) -> Loca
     if n_slots is not None:
         return lt("Selected: rank {rank} of {slots} places", rank=w.rank, slots=n_slots)
     if scoring.threshold is not None:
-        return lt("Selected: rank {rank}, at or above the threshold {threshold}", rank=w.rank, threshold=scoring.threshold)
+        return lt(
+            "Selected: rank {rank}, at or above the threshold {threshold}", rank=w.rank, threshold=scoring.threshold
+        )
     return lt("Selected: rank {rank}", rank=w.rank)
