@@ -8,6 +8,7 @@ import click
 
 from oscheck.i18n import _, translate
 from oscheck.policy import all_rules
+from oscheck.policy.grants import all_grant_rules
 
 
 def rules_markdown() -> str:
@@ -46,7 +47,41 @@ def rules_markdown() -> str:
         ]
         for s in r.sources:
             lines.append(f"- source: {s}" + (f" <{s.url}>" if s.url else ""))
+    lines += _grant_rules_markdown()
     return "\n".join(lines) + "\n"
+
+
+def _grant_rules_markdown() -> list[str]:
+    """ELG/OBL: the registry's eligibility and obligation rules (docs/registry.md)."""
+    rules = all_grant_rules()
+    lines = [
+        "",
+        "# Eligibility and obligation rules (registry)",
+        "",
+        "These judge applications and agreements in the grant registry (`oscheck registry`), not",
+        "repositories. Each program file (`policies/programs/*.yaml`) names the rule, gives its",
+        "parameters and cites the source text; see docs/registry.md.",
+        "",
+        "| id | name | kind | title | 제목 |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rules:
+        lines.append(f"| [{r.id}](#{r.id.lower()}) | `{r.name}` | {r.kind} | {r.title} | {translate(r.title, 'ko')} |")
+    for r in rules:
+        lines += [
+            "",
+            f"## {r.id}",
+            "",
+            f"**{r.title}** — {translate(r.title, 'ko')}",
+            "",
+            f"- name: `{r.name}`; kind: {r.kind}",
+            f"- why: {r.explanation}",
+            f"- 이유: {translate(r.explanation, 'ko')}",
+            f"- fix: {r.fix}",
+            f"- 조치: {translate(r.fix, 'ko')}",
+        ]
+        lines += [f"- source: {s}" for s in r.sources]
+    return lines
 
 
 @click.command("rules")
@@ -73,6 +108,18 @@ def rules_command(fmt: str) -> None:
                         "sources": [str(s) for s in r.sources],
                     }
                     for r in rules
+                ]
+                + [
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "kind": r.kind,
+                        "title": {"en": r.title, "ko": translate(r.title, "ko")},
+                        "explanation": {"en": r.explanation, "ko": translate(r.explanation, "ko")},
+                        "fix": {"en": r.fix, "ko": translate(r.fix, "ko")},
+                        "sources": [str(s) for s in r.sources],
+                    }
+                    for r in all_grant_rules()
                 ],
                 ensure_ascii=False,
                 indent=2,
@@ -81,3 +128,5 @@ def rules_command(fmt: str) -> None:
         return
     for r in rules:
         click.echo(f"{r.id:<7} {r.severity.value:<8} {_(r.title)}")
+    for g in all_grant_rules():
+        click.echo(f"{g.id:<7} {g.kind:<8} {_(g.title)}")

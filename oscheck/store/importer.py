@@ -54,15 +54,29 @@ class ImportBatch:
 
 class _LineDict(dict[str, Any]):
     line: int = 0
+    key_lines: dict[str, int]
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML that remembers the line of every mapping (for error messages)."""
+    """Safe YAML that remembers the line of every mapping and key (for error messages)."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        out = _LineDict({str(k): v for k, v in super().construct_mapping(node, deep=deep).items()})
-        out.line = node.start_mark.line + 1
-        return out
+
+def _mapping_with_lines(loader: yaml.SafeLoader, node: yaml.MappingNode) -> Iterator[_LineDict]:
+    data = _LineDict()
+    data.line = node.start_mark.line + 1
+    data.key_lines = {str(k.value): k.start_mark.line + 1 for k, _v in node.value}
+    yield data
+    data.update({str(k): v for k, v in loader.construct_mapping(node).items()})
+
+
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    # PyYAML turns 2019-13-01 into a ValueError deep inside the parser; as text it reaches
+    # the date check, which names the entry and the field.
+    return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+_Loader.add_constructor("tag:yaml.org,2002:map", _mapping_with_lines)
 
 
 # --- one record, wherever it came from ----------------------------------------------------
@@ -80,7 +94,8 @@ class _Rec:
 
     def fail(self, key: str | None, problem: str) -> InputError:
         col = _("column") if self.csv else _("field")
-        at = f"{self.file}:{self.line}: {self.where}" + (f", {col} '{key}'" if key else "")
+        line = getattr(self.data, "key_lines", {}).get(key, self.line) if key else self.line
+        at = f"{self.file}:{line}: {self.where}" + (f", {col} '{key}'" if key else "")
         return InputError(f"{at}: {problem}")
 
     def child(self, key: str, index: int, data: Mapping[str, Any]) -> _Rec:

@@ -299,6 +299,7 @@ class Run(Base):
     """A batch run over a portfolio (issue 9 writes these; the report reads them)."""
 
     __tablename__ = "runs"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids are cited by reports: never reused
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     portfolio: Mapped[str] = mapped_column(Text)
     portfolio_digest: Mapped[str | None] = mapped_column(String(64))
@@ -319,6 +320,7 @@ class Scan(Base):
     __table_args__ = (
         UniqueConstraint("run_id", "target_uri", name="uq_scans_run_id"),
         Index("ix_scans_target", "target_uri", "commit", "policy_version"),
+        {"sqlite_autoincrement": True},  # ids are cited as evidence: never reused after a replace
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)

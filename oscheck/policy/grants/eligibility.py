@@ -214,13 +214,15 @@ def applicant_kind(ctx: EligibilityContext, p: KindParams) -> RuleOutcome:
     evidence: dict[str, JsonValue] = {"accepted_kinds": list(p.kinds), "accepted_sizes": list(p.sizes or [])}
     if bad:
         return _fail(
-            "Not an accepted kind of applicant: {orgs}",
+            N_("Not an accepted kind of applicant: {orgs}"),
             {**evidence, "rejected": bad},
             orgs=", ".join(f"{b['org']} ({b.get('size') or b['kind']})" for b in bad),
         )
     if unknown:
-        return _unknown("The registry does not record the company size of {orgs}", evidence, orgs=", ".join(unknown))
-    return _ok("Every applicant checked is of an accepted kind", evidence)
+        return _unknown(
+            N_("The registry does not record the company size of {orgs}"), evidence, orgs=", ".join(unknown)
+        )
+    return _ok(N_("Every applicant checked is of an accepted kind"), evidence)
 
 
 class SizeParams(_Params):
@@ -241,14 +243,14 @@ class SizeParams(_Params):
 def large_enterprise_lead(ctx: EligibilityContext, p: SizeParams) -> RuleOutcome:
     lead = ctx.application.lead
     if lead.kind.value != "company":
-        return _ok("The lead is not a company")
+        return _ok(N_("The lead is not a company"))
     if lead.size is None:
-        return _unknown("The registry does not record the company size of {orgs}", orgs=lead.id)
+        return _unknown(N_("The registry does not record the company size of {orgs}"), orgs=lead.id)
     if lead.size.value in p.sizes:
         return _fail(
-            "The lead {org} is a {size} company", {"size": lead.size.value}, org=_who(lead), size=lead.size.value
+            N_("The lead {org} is a {size} company"), {"size": lead.size.value}, org=_who(lead), size=lead.size.value
         )
-    return _ok("The lead's size ({size}) is accepted", {"size": lead.size.value}, size=lead.size.value)
+    return _ok(N_("The lead's size ({size}) is accepted"), {"size": lead.size.value}, size=lead.size.value)
 
 
 class NoParams(_Params):
@@ -275,11 +277,11 @@ def group_affiliates(ctx: EligibilityContext, p: NoParams) -> RuleOutcome:
     }
     if shared:
         return _fail(
-            "Affiliates of one enterprise group in the consortium: {groups}",
+            N_("Affiliates of one enterprise group in the consortium: {groups}"),
             {"groups": shared},
             groups="; ".join(f"{g}: {', '.join(ids)}" for g, ids in shared.items()),
         )
-    return _ok("No two members belong to the same enterprise group")
+    return _ok(N_("No two members belong to the same enterprise group"))
 
 
 class ScopeParams(_Params):
@@ -310,11 +312,11 @@ def one_project_per_call(ctx: EligibilityContext, p: ScopeParams) -> RuleOutcome
     ]
     if clashes:
         return _fail(
-            "Also in other applications of this call: {apps}",
+            N_("Also in other applications of this call: {apps}"),
             {"call": ctx.program.call.id, "clashes": clashes},
             apps=", ".join(f"{c['org']} → {c['application']} ({c['program']}/{c['track']})" for c in clashes),
         )
-    return _ok("No other application of the call names these organisations", {"call": ctx.program.call.id})
+    return _ok(N_("No other application of the call names these organisations"), {"call": ctx.program.call.id})
 
 
 @grant_rule(
@@ -339,16 +341,16 @@ def incorporated_by_deadline(ctx: EligibilityContext, p: ScopeParams) -> RuleOut
     evidence: dict[str, JsonValue] = {"deadline": ctx.deadline.isoformat()}
     if late:
         return _fail(
-            "Incorporated after the deadline {deadline}: {orgs}",
+            N_("Incorporated after the deadline {deadline}: {orgs}"),
             {**evidence, "late": late},
             deadline=ctx.deadline.isoformat(),
             orgs=", ".join(f"{x['org']} ({x['incorporated']})" for x in late),
         )
     if missing:
         return _unknown(
-            "The registry does not record the incorporation date of {orgs}", evidence, orgs=", ".join(missing)
+            N_("The registry does not record the incorporation date of {orgs}"), evidence, orgs=", ".join(missing)
         )
-    return _ok("Every corporate member was incorporated by {deadline}", evidence, deadline=ctx.deadline.isoformat())
+    return _ok(N_("Every corporate member was incorporated by {deadline}"), evidence, deadline=ctx.deadline.isoformat())
 
 
 # --- ELG006–ELG008: exclusions -----------------------------------------------------------------
@@ -394,12 +396,12 @@ def excluded_status(ctx: EligibilityContext, p: StatusParams) -> RuleOutcome:
     evidence: dict[str, JsonValue] = {"as_of": day.isoformat(), "kinds": list(p.kinds), "scope": p.members}
     if hits:
         return _fail(
-            "Excluding status on {day}: {hits}",
+            N_("Excluding status on {day}: {hits}"),
             {**evidence, "hits": hits},
             day=day.isoformat(),
             hits=", ".join(f"{h.get('person') or h['org']}: {h['kind']}" for h in hits),
         )
-    return _ok("No excluding status recorded on {day}", evidence, day=day.isoformat())
+    return _ok(N_("No excluding status recorded on {day}"), evidence, day=day.isoformat())
 
 
 class SupportParams(_Params):
@@ -431,11 +433,11 @@ def prior_support(ctx: EligibilityContext, p: SupportParams) -> RuleOutcome:
     ]
     if hits:
         return _fail(
-            "Already supported: {hits}",
+            N_("Already supported: {hits}"),
             {"hits": hits},
             hits=", ".join(f"{h['org']}: {h['program']} {h['year']}" for h in hits),
         )
-    return _ok("No support from the listed programs recorded")
+    return _ok(N_("No support from the listed programs recorded"))
 
 
 class DuplicateParams(_Params):
@@ -464,11 +466,11 @@ def duplicate_project(ctx: EligibilityContext, p: DuplicateParams) -> RuleOutcom
             bad.append({"project": d.project, "ended": d.ended_on.isoformat() if d.ended_on else None})
     if bad:
         return _fail(
-            "Duplicates funded projects: {projects}",
+            N_("Duplicates funded projects: {projects}"),
             {"duplicates": bad},
             projects=", ".join(str(b["project"]) for b in bad),
         )
-    return _ok("No duplicate of a funded project recorded")
+    return _ok(N_("No duplicate of a funded project recorded"))
 
 
 # --- ELG009–ELG013: place, industry, finances ----------------------------------------------
@@ -494,19 +496,19 @@ class SiteParams(_Params):
 def site_in_region(ctx: EligibilityContext, p: SiteParams) -> RuleOutcome:
     org, day = ctx.application.lead, ctx.day(p.as_of)
     if not org.sites:
-        return _unknown("The registry records no sites of {org}", org=_who(org))
+        return _unknown(N_("The registry records no sites of {org}"), org=_who(org))
     match = [s for s in org.sites if s.province in p.provinces and s.kind in p.site_kinds and s.active_on(day)]
     evidence: dict[str, JsonValue] = {"as_of": day.isoformat(), "provinces": list(p.provinces)}
     if match:
         return _ok(
-            "{kind} in {province} on {day}",
+            N_("{kind} in {province} on {day}"),
             {**evidence, "site": match[0].kind},
             kind=match[0].kind,
             province=match[0].province,
             day=day.isoformat(),
         )
     return _fail(
-        "No head office, workplace or factory in {provinces} on {day}",
+        N_("No head office, workplace or factory in {provinces} on {day}"),
         evidence,
         provinces=", ".join(p.provinces),
         day=day.isoformat(),
@@ -531,12 +533,12 @@ class IndustryParams(_Params):
 def industry(ctx: EligibilityContext, p: IndustryParams) -> RuleOutcome:
     org = ctx.application.lead
     if not org.industries:
-        return _unknown("The registry records no industry of {org}", org=_who(org))
+        return _unknown(N_("The registry records no industry of {org}"), org=_who(org))
     common = sorted(set(org.industries) & set(p.industries))
     if common:
-        return _ok("Eligible industry: {industries}", {"industries": common}, industries=", ".join(common))
+        return _ok(N_("Eligible industry: {industries}"), {"industries": common}, industries=", ".join(common))
     return _fail(
-        "Industries {industries} are not eligible",
+        N_("Industries {industries} are not eligible"),
         {"industries": list(org.industries)},
         industries=", ".join(org.industries),
     )
@@ -562,7 +564,7 @@ def debt_ratio(ctx: EligibilityContext, p: DebtParams) -> RuleOutcome:
     org = ctx.application.lead
     closed = {f.year: f for f in org.financials if f.year < ctx.deadline.year}
     if not closed:
-        return _unknown("The registry records no financial statements of {org}", org=_who(org))
+        return _unknown(N_("The registry records no financial statements of {org}"), org=_who(org))
     latest = max(closed)
     years = [latest - k for k in range(p.years)]
     ratios: dict[str, JsonValue] = {}
@@ -581,19 +583,19 @@ def debt_ratio(ctx: EligibilityContext, p: DebtParams) -> RuleOutcome:
     evidence: dict[str, JsonValue] = {"years": ratios, "limit_percent": str(p.min_percent)}
     if over == p.years:
         return _fail(
-            "Debt ratio at or above {limit}% in each of {years}",
+            N_("Debt ratio at or above {limit}% in each of {years}"),
             evidence,
             limit=p.min_percent,
             years=", ".join(map(str, years)),
         )
     if missing and over + missing == p.years:
         return _unknown(
-            "Statements of {years} are missing; the debt ratio cannot be judged",
+            N_("Statements of {years} are missing; the debt ratio cannot be judged"),
             evidence,
             years=", ".join(map(str, years)),
         )
     return _ok(
-        "Debt ratio below {limit}% in at least one of {years}",
+        N_("Debt ratio below {limit}% in at least one of {years}"),
         evidence,
         limit=p.min_percent,
         years=", ".join(map(str, years)),
@@ -643,18 +645,18 @@ def capital_impairment(ctx: EligibilityContext, p: ImpairmentParams) -> RuleOutc
     evidence: dict[str, JsonValue] = {"impaired": bad, "exempt_young": exempt}
     if bad:
         return _fail(
-            "Full capital impairment: {orgs}", evidence, orgs=", ".join(f"{b['org']} ({b['year']})" for b in bad)
+            N_("Full capital impairment: {orgs}"), evidence, orgs=", ".join(f"{b['org']} ({b['year']})" for b in bad)
         )
     if missing:
-        return _unknown("The registry records no financial statements of {org}", evidence, org=", ".join(missing))
+        return _unknown(N_("The registry records no financial statements of {org}"), evidence, org=", ".join(missing))
     if exempt:
         return _ok(
-            "Fully impaired but founded less than {years} years before the deadline: {orgs}",
+            N_("Fully impaired but founded less than {years} years before the deadline: {orgs}"),
             evidence,
             years=p.exempt_if_younger_than_years,
             orgs=", ".join(str(e["org"]) for e in exempt),
         )
-    return _ok("No full capital impairment in the latest statements", evidence)
+    return _ok(N_("No full capital impairment in the latest statements"), evidence)
 
 
 class RegionParams(_Params):
@@ -675,10 +677,10 @@ class RegionParams(_Params):
 def eligible_region(ctx: EligibilityContext, p: RegionParams) -> RuleOutcome:
     lead = ctx.application.lead
     if lead.region is None:
-        return _unknown("The registry does not record the region of {org}", org=_who(lead))
+        return _unknown(N_("The registry does not record the region of {org}"), org=_who(lead))
     if lead.region in p.regions:
-        return _ok("{region} is an eligible region", region=lead.region)
-    return _fail("{region} is not among the eligible regions", {"eligible": list(p.regions)}, region=lead.region)
+        return _ok(N_("{region} is an eligible region"), region=lead.region)
+    return _fail(N_("{region} is not among the eligible regions"), {"eligible": list(p.regions)}, region=lead.region)
 
 
 class ConsortiumParams(_Params):
@@ -701,9 +703,12 @@ class ConsortiumParams(_Params):
 def consortium_required(ctx: EligibilityContext, p: ConsortiumParams) -> RuleOutcome:
     n = len(ctx.application.members)
     if n >= p.min_members:
-        return _ok("Consortium of {n} organisations", {"members": n}, n=n)
+        return _ok(N_("Consortium of {n} organisations"), {"members": n}, n=n)
     return _fail(
-        "Only {n} organisation(s); a consortium of at least {min} is required", {"members": n}, n=n, min=p.min_members
+        N_("Only {n} organisation(s); a consortium of at least {min} is required"),
+        {"members": n},
+        n=n,
+        min=p.min_members,
     )
 
 
@@ -735,7 +740,7 @@ def funding_shares(ctx: EligibilityContext, p: SharesParams) -> RuleOutcome:
     b = ctx.application.budget
     total = b.total
     if total <= 0:
-        return _unknown("The application records no budget")
+        return _unknown(N_("The application records no budget"))
     gov, local, private = (b.government or Decimal(0)) / total, (b.local or Decimal(0)) / total, b.private / total
     shares: dict[str, JsonValue] = {
         "government": _pct(gov),
@@ -753,8 +758,10 @@ def funding_shares(ctx: EligibilityContext, p: SharesParams) -> RuleOutcome:
     if p.min_nongovernment_share is not None and local + private < p.min_nongovernment_share:
         problems.append(f"local + private {_pct(local + private)} < {_pct(p.min_nongovernment_share)}")
     if problems:
-        return _fail("Budget shares off: {problems}", {**shares, "problems": problems}, problems="; ".join(problems))
-    return _ok("Budget shares meet the call's ratios", shares)
+        return _fail(
+            N_("Budget shares off: {problems}"), {**shares, "problems": problems}, problems="; ".join(problems)
+        )
+    return _ok(N_("Budget shares meet the call's ratios"), shares)
 
 
 class LimitParams(_Params):
@@ -775,17 +782,17 @@ class LimitParams(_Params):
 def budget_limit(ctx: EligibilityContext, p: LimitParams) -> RuleOutcome:
     gov = ctx.application.budget.government
     if gov is None:
-        return _unknown("The application records no budget")
+        return _unknown(N_("The application records no budget"))
     evidence: dict[str, JsonValue] = {"government": str(gov), "max": str(p.max_government)}
     if gov > p.max_government:
         return _fail(
-            "Government funding {amount} KRW exceeds {max} KRW",
+            N_("Government funding {amount} KRW exceeds {max} KRW"),
             evidence,
             amount=_krw(gov),
             max=_krw(p.max_government),
         )
     return _ok(
-        "Government funding {amount} KRW within {max} KRW", evidence, amount=_krw(gov), max=_krw(p.max_government)
+        N_("Government funding {amount} KRW within {max} KRW"), evidence, amount=_krw(gov), max=_krw(p.max_government)
     )
 
 
@@ -816,11 +823,11 @@ class SplitParams(_Params):
 )
 def direct_support_split(ctx: EligibilityContext, p: SplitParams) -> RuleOutcome:
     if not ctx.application.direct_sme_support:
-        return _na("The project gives no direct support to SMEs")
+        return _na(N_("The project gives no direct support to SMEs"))
     b = ctx.application.budget
     total = b.total
     if total <= 0:
-        return _unknown("The application records no budget")
+        return _unknown(N_("The application records no budget"))
     national, local, sme = (b.government or Decimal(0)) / total, (b.local or Decimal(0)) / total, b.private / total
     in_kind = (b.private_in_kind or Decimal(0)) / b.private if b.private > 0 else Decimal(0)
     shares: dict[str, JsonValue] = {
@@ -839,8 +846,10 @@ def direct_support_split(ctx: EligibilityContext, p: SplitParams) -> RuleOutcome
     if in_kind > p.max_in_kind_of_sme:
         problems.append(f"in kind {_pct(in_kind)} of the SME share > {_pct(p.max_in_kind_of_sme)}")
     if problems:
-        return _fail("Budget shares off: {problems}", {**shares, "problems": problems}, problems="; ".join(problems))
-    return _ok("The direct-support split meets 60/20/20", shares)
+        return _fail(
+            N_("Budget shares off: {problems}"), {**shares, "problems": problems}, problems="; ".join(problems)
+        )
+    return _ok(N_("The direct-support split meets 60/20/20"), shares)
 
 
 # --- ELG018–ELG020: GPU program --------------------------------------------------------------
@@ -867,7 +876,7 @@ class GpuRequestParams(_Params):
 def gpu_request(ctx: EligibilityContext, p: GpuRequestParams) -> RuleOutcome:
     g = ctx.application.gpu
     if g is None:
-        return _fail("The application records no GPU request")
+        return _fail(N_("The application records no GPU request"))
     problems = []
     if p.counts is not None and g.count not in p.counts:
         problems.append(f"{g.count} cards not in {list(p.counts)}")
@@ -877,8 +886,8 @@ def gpu_request(ctx: EligibilityContext, p: GpuRequestParams) -> RuleOutcome:
         problems.append(f"{g.months} months outside {p.min_months}–{p.max_months}")
     evidence: dict[str, JsonValue] = {"card": g.card, "count": g.count, "months": g.months}
     if problems:
-        return _fail("GPU request does not fit the track: {problems}", evidence, problems="; ".join(problems))
-    return _ok("{count} {card} for {months} months", evidence, count=g.count, card=g.card, months=g.months)
+        return _fail(N_("GPU request does not fit the track: {problems}"), evidence, problems="; ".join(problems))
+    return _ok(N_("{count} {card} for {months} months"), evidence, count=g.count, card=g.card, months=g.months)
 
 
 class SelfPaymentParams(_Params):
@@ -899,7 +908,7 @@ class SelfPaymentParams(_Params):
 def gpu_self_payment(ctx: EligibilityContext, p: SelfPaymentParams) -> RuleOutcome:
     g, org = ctx.application.gpu, ctx.application.lead
     if g is None:
-        return _fail("The application records no GPU request")
+        return _fail(N_("The application records no GPU request"))
     sp = self_payment(ctx.program, org, g.card, g.count, g.months)
     evidence: dict[str, JsonValue] = {
         "youth_company": sp.youth,
@@ -909,30 +918,30 @@ def gpu_self_payment(ctx: EligibilityContext, p: SelfPaymentParams) -> RuleOutco
         "as_of": ctx.announced.isoformat(),
     }
     if sp.free:
-        return _ok("Public body: no self-payment", evidence)
+        return _ok(N_("Public body: no self-payment"), evidence)
     paid = ctx.application.budget.private_cash
     if paid is not None and paid < sp.total:
         return _fail(
-            "Self-payment {paid} KRW is less than the {total} KRW due",
+            N_("Self-payment {paid} KRW is less than the {total} KRW due"),
             {**evidence, "paid": str(paid)},
             paid=_krw(paid),
             total=_krw(sp.total),
         )
     if sp.youth is None:
         return _ok(
-            "Self-payment {total} KRW at the general rate (no representative's birth date recorded)",
+            N_("Self-payment {total} KRW at the general rate (no representative's birth date recorded)"),
             evidence,
             total=_krw(sp.total),
         )
     if sp.youth:
         return _ok(
-            "Youth company: self-payment {total} KRW ({rate} KRW per card and month)",
+            N_("Youth company: self-payment {total} KRW ({rate} KRW per card and month)"),
             evidence,
             total=_krw(sp.total),
             rate=_krw(sp.per_card_month),
         )
     return _ok(
-        "Self-payment {total} KRW ({rate} KRW per card and month)",
+        N_("Self-payment {total} KRW ({rate} KRW per card and month)"),
         evidence,
         total=_krw(sp.total),
         rate=_krw(sp.per_card_month),
@@ -958,12 +967,12 @@ class ProfessorParams(_Params):
 def professor_led(ctx: EligibilityContext, p: ProfessorParams) -> RuleOutcome:
     lead = ctx.application.lead
     if lead.kind.value not in p.kinds:
-        return _na("The lead is not a university")
+        return _na(N_("The lead is not a university"))
     pi = ctx.application.principal_investigator
     if pi is None or not pi.position:
-        return _unknown("The application records no principal investigator's position")
+        return _unknown(N_("The application records no principal investigator's position"))
     if pi.position in p.positions:
-        return _ok("Led by {name} ({position})", name=pi.name, position=pi.position)
+        return _ok(N_("Led by {name} ({position})"), name=pi.name, position=pi.position)
     return _fail(
-        "The principal investigator {name} is a {position}, not a professor", name=pi.name, position=pi.position
+        N_("The principal investigator {name} is a {position}, not a professor"), name=pi.name, position=pi.position
     )

@@ -91,7 +91,7 @@ def _dues(d: ObligationDef, anchors: dict[str, date]) -> list[date]:
         return [resolve_date(f, anchors) for f in d.due]
     assert d.every is not None and d.from_ is not None
     until = resolve_date(d.until, anchors) if d.until else None
-    return series(resolve_date(d.from_, anchors), d.every, until, d.count)
+    return series(d.from_, d.every, anchors, until, d.count)
 
 
 def obligation_status(opens_on: date, due_on: date, completed_on: date | None, today: date) -> ObligationStatus:

@@ -286,14 +286,12 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def shift(day: date, n: int, unit: str) -> date:
-    if unit == "day":
-        return day + timedelta(days=n)
-    return add_months(day, n * (12 if unit == "year" else 1))
+def resolve_date(formula: str, anchors: Mapping[str, date], extra: tuple[tuple[int, str], ...] = ()) -> date:
+    """The date ``formula`` names, given ``start``, ``end``, ``announced``, ``deadline``.
 
-
-def resolve_date(formula: str, anchors: Mapping[str, date]) -> date:
-    """The date ``formula`` names, given ``start``, ``end``, ``announced``, ``deadline``."""
+    Months and years are added together from the anchor first, then days, so that
+    ``end + 1 month`` and a monthly series never drift (31 Jan, 28 Feb, 31 Mar, …).
+    """
     anchor, terms = parse_formula(formula)
     if anchor == "midpoint":
         base = anchors["start"] + (anchors["end"] - anchors["start"]) / 2
@@ -301,23 +299,23 @@ def resolve_date(formula: str, anchors: Mapping[str, date]) -> date:
         base = date(anchors["start"].year, 12, 31)
     else:
         base = anchors[anchor]
-    for n, unit in terms:
-        base = shift(base, n, unit)
-    return base
+    months = sum(n * (12 if unit == "year" else 1) for n, unit in (*terms, *extra) if unit != "day")
+    days = sum(n for n, unit in (*terms, *extra) if unit == "day")
+    return add_months(base, months) + timedelta(days=days)
 
 
-def series(first: date, step: str, until: date | None, count: int | None) -> list[date]:
+def series(first: str, step: str, anchors: Mapping[str, date], until: date | None, count: int | None) -> list[date]:
     """``first``, ``first + step``, … up to ``until`` (inclusive) or ``count`` dates."""
     n, unit = _parse_step(step)
     out: list[date] = []
     k = 0
-    while True:
-        # From the first date each time, so that 31 Jan, 28 Feb, 31 Mar do not drift to the 28th.
-        day = shift(first, n * k, unit)
-        if (until is not None and day > until) or (count is not None and len(out) >= count):
-            return out
+    while count is None or len(out) < count:
+        day = resolve_date(first, anchors, ((n * k, unit),))
+        if until is not None and day > until:
+            break
         out.append(day)
         k += 1
+    return out
 
 
 # --- loading ---------------------------------------------------------------------------------

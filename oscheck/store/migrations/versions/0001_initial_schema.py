@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_runs")),
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "consortium_members",
@@ -309,6 +310,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["run_id"], ["runs.id"], name=op.f("fk_scans_run_id_runs"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_scans")),
         sa.UniqueConstraint("run_id", "target_uri", name="uq_scans_run_id"),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("scans", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_scans_application_id"), ["application_id"], unique=False)
