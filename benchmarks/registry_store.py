@@ -24,13 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from oscheck.i18n import LocalizedText  # noqa: E402
-from oscheck.model import Finding, Location, ScanResult, ScanSummary, Severity, Target, TargetKind  # noqa: E402
-from oscheck.outputs.json_report import report_dict  # noqa: E402
-from oscheck.policy.grants import ScoreRow, grant_program, rank_track  # noqa: E402
-from oscheck.policy.load import load_policy  # noqa: E402
-from oscheck.store import Store  # noqa: E402
-from oscheck.store.scans import record_scan, start_run  # noqa: E402
+from oscheck.i18n import LocalizedText
+from oscheck.model import Finding, Location, ScanResult, ScanSummary, Severity, Target, TargetKind
+from oscheck.outputs.json_report import report_dict
+from oscheck.policy.grants import ScoreRow, grant_program, rank_track
+from oscheck.policy.load import load_policy
+from oscheck.store import Store
+from oscheck.store.scans import record_scan, start_run
 
 
 def sample_result(n_findings: int) -> ScanResult:
