@@ -225,3 +225,17 @@ def test_csv_import_of_organisations(tmp_path: Path) -> None:
         assert org.industries == ["mould", "plastic-working"]
         assert [(x.kind, x.province) for x in org.sites] == [("factory", "gyeongnam"), ("head-office", "busan")]
         assert org.representatives[0].birth_date.isoformat() == "1979-02-11"  # type: ignore[union-attr]
+
+
+def test_oscheck_db_environment_variable_and_default_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from oscheck.store import default_db_path, resolve_db_url
+
+    db = tmp_path / "from-env.sqlite3"
+    proc = run_oscheck("registry", "init", env={"OSCHECK_DB": str(db)})
+    assert proc.returncode == 0 and db.is_file() and "6 programs" in proc.stdout
+    monkeypatch.delenv("OSCHECK_DB", raising=False)
+    assert resolve_db_url(None) == f"sqlite:///{default_db_path()}"
+    assert default_db_path().name == "registry.sqlite3" and "oscheck" in default_db_path().parts
+    assert resolve_db_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("OSCHECK_DB", str(db))
+    assert resolve_db_url(None) == f"sqlite:///{db}"

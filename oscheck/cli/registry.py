@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -32,19 +32,12 @@ from oscheck.policy.grants import (
     rank_track,
 )
 from oscheck.policy.load import load_policy
-from oscheck.store import Store
-from oscheck.store.importer import read_import_file, write_batch
-from oscheck.store.models import Application
-from oscheck.store.registry import (
-    load_application,
-    obligations_in_window,
-    save_eligibility,
-    save_scores,
-    save_selection,
-    sectors_of,
-    sync_obligations,
-    sync_programs,
-)
+
+if TYPE_CHECKING:
+    from oscheck.store import Store
+
+# The store (SQLAlchemy, Alembic) is imported inside the commands: every other oscheck
+# command starts without paying for it.
 
 _FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help=_("Output format.")
@@ -66,6 +59,8 @@ def _db_option(f: Any) -> Any:
 
 
 def _store(ctx: click.Context, db: str | None, *, current: bool = True) -> Store:
+    from oscheck.store import Store
+
     store = Store(db or (ctx.obj or {}).get("db"))
     if current:
         store.require_current()
@@ -129,6 +124,8 @@ def registry_group(ctx: click.Context, db: str | None) -> None:
 @click.pass_context
 def init_command(ctx: click.Context, db: str | None, policies: Path | None) -> None:
     """Create the registry database or upgrade it to the current schema; load the programs."""
+    from oscheck.store.registry import sync_programs
+
     store = _store(ctx, db, current=False)
     revision = store.upgrade()
     policy = load_policy(policies)
@@ -155,6 +152,8 @@ def import_command(
     ctx: click.Context, file: Path, db: str | None, policies: Path | None, today: datetime | None
 ) -> None:
     """Import organisations, applications, agreements and evidence (YAML or CSV; see docs/registry.md)."""
+    from oscheck.store.importer import read_import_file, write_batch
+
     store = _store(ctx, db)
     batch = read_import_file(file)  # every row checked before anything is written
     policy = load_policy(policies)
@@ -192,6 +191,8 @@ def eligibility_command(ctx: click.Context, application: str, db: str | None, po
 
     Exit 0: eligible; 1: a rule fails; 4: a fact is missing and a person must look.
     """
+    from oscheck.store.registry import load_application, save_eligibility
+
     store = _store(ctx, db)
     policy = load_policy(policies)
     with store.transaction() as s:
@@ -327,6 +328,11 @@ def score_command(
     fmt: str,
 ) -> None:
     """Score, rank and select a program's applications from SCORES.csv (application,evaluator,item,score)."""
+    from sqlalchemy import select
+
+    from oscheck.store.models import Application
+    from oscheck.store.registry import save_scores, save_selection, sectors_of
+
     store = _store(ctx, db)
     policy = load_policy(policies)
     program = grant_program(policy, program_id)
@@ -336,8 +342,6 @@ def score_command(
         )
     results: list[Ranked] = []
     with store.transaction() as s:
-        from sqlalchemy import select
-
         known = {a.id: a.track_id for a in s.scalars(select(Application).where(Application.program_id == program.id))}
         rows = read_scores(scores, program, known)
         by_track: dict[str, list[ScoreRow]] = defaultdict(list)
@@ -415,6 +419,8 @@ def obligations_command(
     ctx: click.Context, due_within: str | None, today: datetime | None, db: str | None, policies: Path | None, fmt: str
 ) -> None:
     """Plan every agreement's obligations from its program, update their statuses and list them."""
+    from oscheck.store.registry import obligations_in_window, sync_obligations
+
     window = parse_duration(due_within) if due_within else None
     day = today.date() if today else date.today()
     store = _store(ctx, db)
