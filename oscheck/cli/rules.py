@@ -95,38 +95,40 @@ def rules_command(fmt: str) -> None:
     if fmt == "json":
         click.echo(
             json.dumps(
-                [
-                    {
-                        "id": r.id,
-                        "name": r.name,
-                        "severity": r.severity.value,
-                        "check": r.check_key,
-                        "title": {"en": r.title, "ko": translate(r.title, "ko")},
-                        "explanation": {"en": r.explanation, "ko": translate(r.explanation, "ko")},
-                        "fix": {"en": r.fix, "ko": translate(r.fix, "ko")},
-                        "tags": list(r.tags),
-                        "sources": [str(s) for s in r.sources],
-                    }
-                    for r in rules
-                ]
-                + [
-                    {
-                        "id": r.id,
-                        "name": r.name,
-                        "kind": r.kind,
-                        "title": {"en": r.title, "ko": translate(r.title, "ko")},
-                        "explanation": {"en": r.explanation, "ko": translate(r.explanation, "ko")},
-                        "fix": {"en": r.fix, "ko": translate(r.fix, "ko")},
-                        "sources": [str(s) for s in r.sources],
-                    }
-                    for r in all_grant_rules()
-                ],
+                sorted(
+                    [
+                        {
+                            "id": r.id,
+                            "name": r.name,
+                            "severity": r.severity.value,
+                            "check": r.check_key,
+                            "title": {"en": r.title, "ko": translate(r.title, "ko")},
+                            "explanation": {"en": r.explanation, "ko": translate(r.explanation, "ko")},
+                            "fix": {"en": r.fix, "ko": translate(r.fix, "ko")},
+                            "tags": list(r.tags),
+                            "sources": [str(s) for s in r.sources],
+                        }
+                        for r in rules
+                    ]
+                    + [
+                        {
+                            "id": r.id,
+                            "name": r.name,
+                            "kind": r.kind,
+                            "title": {"en": r.title, "ko": translate(r.title, "ko")},
+                            "explanation": {"en": r.explanation, "ko": translate(r.explanation, "ko")},
+                            "fix": {"en": r.fix, "ko": translate(r.fix, "ko")},
+                            "sources": [str(s) for s in r.sources],
+                        }
+                        for r in all_grant_rules()
+                    ],
+                    key=lambda entry: str(entry["id"]),
+                ),
                 ensure_ascii=False,
                 indent=2,
             )
         )
         return
-    for r in rules:
-        click.echo(f"{r.id:<7} {r.severity.value:<8} {_(r.title)}")
-    for g in all_grant_rules():
-        click.echo(f"{g.id:<7} {g.kind:<8} {_(g.title)}")
+    lines = [(r.id, r.severity.value, r.title) for r in rules] + [(g.id, g.kind, g.title) for g in all_grant_rules()]
+    for rule_id, level, title in sorted(lines):
+        click.echo(f"{rule_id:<7} {level:<10} {_(title)}")
