@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from helpers import TODAY
+from pg_server import pg_database, pg_server  # noqa: F401 - fixtures for the store tests
 
 from oscheck.i18n import set_language
 
@@ -55,3 +56,12 @@ def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     cache = tmp_path / "cache"
     monkeypatch.setenv("OSCHECK_CACHE_DIR", str(cache))
     return cache
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty registry database: a SQLite file, then a fresh database on a real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    url: str = request.getfixturevalue("pg_database")
+    return url
