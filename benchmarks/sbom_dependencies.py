@@ -87,7 +87,9 @@ def run(code: str, *args: str) -> dict[str, float | int | bool] | None:
 
 
 def main() -> None:
-    print(f"{'file':42} {'ours s':>7} {'MB':>5} {'deps':>4} {'lic':>4} {'edges':>5} | {'pcode s':>7} {'MB':>5} {'deps':>4} {'lic':>4} {'edges':>5} {'index':>5} | {'time x':>6} {'mem x':>6}")
+    print(
+        f"{'file':42} {'ours s':>7} {'MB':>5} {'deps':>4} {'lic':>4} {'edges':>5} | {'pcode s':>7} {'MB':>5} {'deps':>4} {'lic':>4} {'edges':>5} {'index':>5} | {'time x':>6} {'mem x':>6}"
+    )
     total_ours = total_theirs = 0.0
     for rel, handler in CASES:
         path = FIXTURES / rel
@@ -106,7 +108,9 @@ def main() -> None:
                 f"{float(theirs['rss']) / float(ours['rss']):6.1f}"
             )
         print(line)
-    print(f"total seconds: oscheck {total_ours:.2f}, packagedcode {total_theirs:.2f} ({total_theirs / total_ours:.1f}x)")
+    print(
+        f"total seconds: oscheck {total_ours:.2f}, packagedcode {total_theirs:.2f} ({total_theirs / total_ours:.1f}x)"
+    )
 
     sys.path.insert(0, str(ROOT))
     from oscheck import ScanOptions, scan
