@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from oscheck.detectors.interface import Detector
+from oscheck.detectors.models import ModelsDetector
 from oscheck.detectors.project_license import ProjectLicenseDetector
 from oscheck.detectors.scancode import ScancodeDetector
 from oscheck.detectors.spdx_headers import ReuseDetector, SpdxTagDetector
@@ -19,6 +20,7 @@ DETECTORS: tuple[type[Detector], ...] = (
     ReuseDetector,
     ScancodeDetector,
     ProjectLicenseDetector,
+    ModelsDetector,
 )
 
 # Groups a group needs to run first (their observations are read).
