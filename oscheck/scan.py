@@ -31,6 +31,7 @@ from oscheck.inventory import (
 )
 from oscheck.model import ScanResult, ScanSummary, Severity
 from oscheck.policy import PolicyContext, evaluate, load_policy, program_track
+from oscheck.policy.models import annotate as annotate_models
 from oscheck.progress import NullProgress, Progress
 from oscheck.sources import Source, SourceTree, open_source
 
@@ -104,9 +105,12 @@ def scan(
             timings[f"detect:{detector.id}"] = round(time.monotonic() - clock, 3)
         cache.close()
         clock = time.monotonic()
+        # Policy verdicts recorded on the facts they judge (model licenses and openness),
+        # so that the report and the SBOMs show what the rules saw.
+        observations = annotate_models(ctx.observations, policy)
         findings = evaluate(
             PolicyContext(
-                observations=tuple(ctx.observations),
+                observations=observations,
                 files=inventory.files,
                 declaration=declaration,
                 policy=policy,
@@ -125,7 +129,7 @@ def scan(
             track=program.track,
             declared_license=declared,
             files=inventory.files,
-            observations=tuple(ctx.observations),
+            observations=observations,
             findings=tuple(findings),
             summary=ScanSummary.of(findings, options.fail_on),
             tool_version=__version__,
