@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 
 from oscheck.cli.common import RichProgress, progress_enabled, write_text
+from oscheck.config import Declaration
 from oscheck.detectors import groups
-from oscheck.errors import ExitCode
+from oscheck.detectors.models import ModelsOptions
+from oscheck.errors import ExitCode, InputError
 from oscheck.i18n import _, get_language
 from oscheck.model import ScanResult, Severity, Verdict
 from oscheck.outputs import OutputFormat, formatter, parse_formats
@@ -51,6 +53,15 @@ def emit(
         write_text(path, f.render(result, lang))
         written.append(path)
     return written
+
+
+def models_options(models: tuple[str, ...], download_weights: bool) -> ModelsOptions:
+    """``--model`` values in the declaration's short form (``org/name@rev``, ``./folder``)."""
+    try:
+        extra = Declaration.model_validate({"models": list(models)}).models
+    except ValueError as exc:
+        raise InputError(_("--model: {problem}", problem=exc)) from None
+    return ModelsOptions(extra=extra, download_weights=download_weights)
 
 
 @click.command("scan")
@@ -101,6 +112,15 @@ def emit(
     "--max-file-size", type=click.IntRange(1), default=32, show_default=True, help=_("Largest file to read, in MiB.")
 )
 @click.option("--shallow", is_flag=True, help=_("Clone git targets with depth 1 (history metrics become unknown)."))
+@click.option(
+    "--model",
+    "models",
+    multiple=True,
+    help=_("A model to check besides those in .oscheck.yml: a Hub id[@revision] or a folder (repeatable)."),
+)
+@click.option(
+    "--download-weights", is_flag=True, help=_("Download declared Hub models' weight files and inspect them.")
+)
 @click.option("--quiet", "-q", is_flag=True, help=_("No progress and no summary on stderr."))
 def scan_command(
     target: str,
@@ -119,6 +139,8 @@ def scan_command(
     policies: Path | None,
     max_file_size: int,
     shallow: bool,
+    models: tuple[str, ...],
+    download_weights: bool,
     quiet: bool,
 ) -> None:
     """Scan a repository (a folder or a git URL) for license and AI compliance."""
@@ -135,6 +157,7 @@ def scan_command(
         policies=policies,
         max_file_bytes=max_file_size << 20,
         shallow=shallow,
+        detector_options={"models": models_options(models, download_weights)},
     )
     progress: Progress = RichProgress() if progress_enabled(quiet) else NullProgress()
     running = progress.running() if isinstance(progress, RichProgress) else nullcontext()

@@ -7,12 +7,14 @@ from oscheck.i18n import _
 from oscheck.outputs.interface import ALIASES, Formatter, OutputFormat
 from oscheck.outputs.json_report import JsonFormat
 from oscheck.outputs.markdown import MarkdownFormat
+from oscheck.outputs.spdx3 import Spdx3Format
 from oscheck.outputs.text import TextFormat
 
 FORMATTERS: dict[OutputFormat, type[Formatter]] = {
     OutputFormat.TEXT: TextFormat,
     OutputFormat.JSON: JsonFormat,
     OutputFormat.MARKDOWN: MarkdownFormat,
+    OutputFormat.SPDX3_JSON: Spdx3Format,
 }
 
 

@@ -14,6 +14,7 @@ class OutputFormat(enum.Enum):
     TEXT = "text"
     JSON = "json"
     MARKDOWN = "markdown"
+    SPDX3_JSON = "spdx3-json"
 
     @property
     def is_sbom(self) -> bool:
