@@ -138,7 +138,7 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
         def _serve(self, body: bool) -> None:
             url = urlsplit(self.path)
             path = unquote(url.path)
-            hub.requests.append((self.command, path, dict(self.headers.items())))
+            hub.requests.append((self.command, path, {k.lower(): v for k, v in self.headers.items()}))
             authorized = self.headers.get("Authorization", "").startswith("Bearer hf_")
             if path.startswith("/api/models/"):
                 self._api(path[len("/api/models/") :], parse_qs(url.query), body, authorized)

@@ -326,8 +326,9 @@ class HubClient:
             folder.mkdir(parents=True, exist_ok=True)
             data = json.dumps(model.to_json(), ensure_ascii=False)
             (folder / f"{model.sha}.json").write_text(data, encoding="utf-8")
-            if model.requested_revision and model.requested_revision != model.sha:
-                ref = folder / "refs" / _safe_name(model.requested_revision)
+            requested = model.requested_revision or "main"
+            if requested != model.sha:
+                ref = folder / "refs" / _safe_name(requested)
                 ref.parent.mkdir(exist_ok=True)
                 ref.write_text(model.sha, encoding="utf-8")
         except OSError as exc:  # a read-only cache must not fail a scan

@@ -251,6 +251,8 @@ def scan_pickle(stream: IO[bytes], member: str | None = None) -> PickleScan:
                 found.add(UNRESOLVED_GLOBAL)
                 stack.append(_OPAQUE)
             elif name == "STOP":
+                if len(stack) != 1 or stack[0] is _MARK:
+                    raise _Malformed(f"{len(stack)} values on the stack at STOP, expected one")
                 break
             else:
                 _apply(op, stack)
