@@ -201,7 +201,7 @@ def test_hostile_weight_files_do_not_crash(tmp_path: Path) -> None:
         b"\x80\x05" + b"(" * 10000 + b".",  # marks without end
         b"GGUF" + (3).to_bytes(4, "little") + (2**40).to_bytes(8, "little") * 2,  # absurd counts
         (2**63).to_bytes(8, "little") + b"{}",  # absurd safetensors header length
-        b"\x93NUMPY\x01\x00\x10\x00{'descr': '|O'}" + b"\x80\x02cos\nsystem\n.",
+        b"\x93NUMPY\x01\x00\x10\x00{'descr': '|O'}\n" + b"\x80\x02cos\nsystem\n.",
     ]
     for i, data in enumerate(cases):
         name = ["a.bin", "b.pkl", "c.gguf", "d.safetensors", "e.npy"][i]
