@@ -93,7 +93,10 @@ def hub_models() -> list[FakeModel]:
         ),
         FakeModel(
             "acme/ko-chat-nc",
-            files={"config.json": config("GPT2LMHeadModel", "gpt2"), "pytorch_model.bin": torch_zip(state_dict_pickle())},
+            files={
+                "config.json": config("GPT2LMHeadModel", "gpt2"),
+                "pytorch_model.bin": torch_zip(state_dict_pickle()),
+            },
             card={"license": "cc-by-nc-4.0", "language": ["ko"]},
             tags=["transformers", "pytorch", "gpt2", "license:cc-by-nc-4.0"],
             pipeline_tag="text-generation",

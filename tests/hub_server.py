@@ -74,7 +74,7 @@ def model_info_json(m: FakeModel) -> dict[str, Any]:
     if isinstance(lic, str) and f"license:{lic}" not in tags:
         tags.append(f"license:{lic}")
     data: dict[str, Any] = {
-        "_id": hashlib.md5(m.id.encode()).hexdigest()[:24],  # noqa: S324 - an id, not security
+        "_id": hashlib.md5(m.id.encode()).hexdigest()[:24],
         "id": m.id,
         "modelId": m.id,
         "author": m.id.split("/")[0],
@@ -115,7 +115,7 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
         def do_GET(self) -> None:

@@ -12,7 +12,7 @@ from oscheck.detectors.models.references import find_references
 CORPUS: list[tuple[str, str, set[tuple[str, str]]]] = [
     (
         "app.py",
-        'from transformers import AutoModelForCausalLM, AutoTokenizer\n'
+        "from transformers import AutoModelForCausalLM, AutoTokenizer\n"
         'tok = AutoTokenizer.from_pretrained("Qwen/Qwen2.5-7B-Instruct")\n'
         'model = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2.5-7B-Instruct", torch_dtype="auto")\n',
         {("Qwen/Qwen2.5-7B-Instruct", "hub")},
@@ -58,7 +58,7 @@ CORPUS: list[tuple[str, str, set[tuple[str, str]]]] = [
     ),
     (
         "st.py",
-        'from sentence_transformers import SentenceTransformer, CrossEncoder\n'
+        "from sentence_transformers import SentenceTransformer, CrossEncoder\n"
         'emb = SentenceTransformer("all-MiniLM-L6-v2")\n'
         'rr = CrossEncoder("cross-encoder/ms-marco-MiniLM-L-6-v2")\n',
         {("sentence-transformers/all-MiniLM-L6-v2", "hub"), ("cross-encoder/ms-marco-MiniLM-L-6-v2", "hub")},
@@ -123,8 +123,7 @@ CORPUS: list[tuple[str, str, set[tuple[str, str]]]] = [
     ),
     (
         "commented.py",
-        '# model = AutoModel.from_pretrained("should/not-count")\n'
-        'print("AutoModel.from_pretrained(\\"nor/this\\")")\n',
+        '# model = AutoModel.from_pretrained("should/not-count")\nprint("AutoModel.from_pretrained(\\"nor/this\\")")\n',
         set(),
     ),
     (
@@ -157,14 +156,14 @@ CORPUS: list[tuple[str, str, set[tuple[str, str]]]] = [
         "docker-compose.yml",
         "services:\n  tgi:\n    image: ghcr.io/huggingface/text-generation-inference:2.4\n"
         "    command: --model-id HuggingFaceH4/zephyr-7b-beta --num-shard 1\n"
-        "  vllm:\n    image: vllm/vllm-openai:latest\n    command: [\"--model\", \"Qwen/Qwen2.5-7B-Instruct\"]\n",
+        '  vllm:\n    image: vllm/vllm-openai:latest\n    command: ["--model", "Qwen/Qwen2.5-7B-Instruct"]\n',
         {("HuggingFaceH4/zephyr-7b-beta", "hub"), ("Qwen/Qwen2.5-7B-Instruct", "hub")},
     ),
     (
         "k8s/deploy.yaml",
         "apiVersion: apps/v1\nkind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n"
         "        - name: tgi\n          env:\n            - name: MODEL_ID\n              value: upstage/solar-pro-preview-instruct\n"
-        "          args: [\"--port\", \"80\"]\n",
+        '          args: ["--port", "80"]\n',
         {("upstage/solar-pro-preview-instruct", "hub")},
     ),
     (
@@ -231,7 +230,10 @@ def test_line_numbers_and_frameworks() -> None:
 def test_datasets_are_told_apart() -> None:
     refs = find_references("download.py", CORPUS[16][1])
     assert {(r.id, r.dataset) for r in refs if r.dataset} == {("klue/klue", True)}
-    refs = find_references("data.py", 'from datasets import load_dataset\nds = load_dataset("nsmc")\nj = load_dataset("json", data_files="x")\n')
+    refs = find_references(
+        "data.py",
+        'from datasets import load_dataset\nds = load_dataset("nsmc")\nj = load_dataset("json", data_files="x")\n',
+    )
     assert [(r.id, r.dataset) for r in refs] == [("nsmc", True)]
 
 
@@ -239,7 +241,10 @@ def test_notebook_cells() -> None:
     nb = {
         "cells": [
             {"cell_type": "markdown", "source": ['AutoModel.from_pretrained("doc/only")']},
-            {"cell_type": "code", "source": ["!ollama pull phi3\n", 'm = AutoModel.from_pretrained("klue/bert-base")\n']},
+            {
+                "cell_type": "code",
+                "source": ["!ollama pull phi3\n", 'm = AutoModel.from_pretrained("klue/bert-base")\n'],
+            },
         ]
     }
     found = {(r.id, r.source) for r in find_references("demo.ipynb", json.dumps(nb))}

@@ -137,14 +137,14 @@ def test_token_is_sent_as_a_header_and_never_printed(hub: tuple[dict[str, str], 
 
 def test_other_license_resolved_by_license_name_and_gguf_quantisation(hub: tuple[dict[str, str], FakeHub]) -> None:
     env, _fake = hub
-    code, doc, _err = _model(env, "acme/exaone-gguf")
+    _code, doc, _err = _model(env, "acme/exaone-gguf")
     assert doc["license_tag"] == "other" and doc["license_name"] == "exaone"
     assert doc["license"] == "LicenseRef-scancode-exaone-ai-model-1.1-nc" and doc["verdict"] == "non-commercial"
     assert doc["lineage"][0]["relation"] == "quantized" and doc["lineage"][0]["problem"] == "not-found"
 
 
 def test_lineage_cycle_is_cut(hub: tuple[dict[str, str], FakeHub]) -> None:
-    env, _fake = hub
+    _env, _fake = hub
     client = HubClient()
     ancestors = client.lineage(client.model("acme/cycle-a"))
     assert [(a.id, a.depth, a.cycle) for a in ancestors] == [("acme/cycle-b", 1, False), ("acme/cycle-a", 2, True)]
@@ -152,7 +152,7 @@ def test_lineage_cycle_is_cut(hub: tuple[dict[str, str], FakeHub]) -> None:
 
 def test_download_weights_inspects_the_pickle(hub: tuple[dict[str, str], FakeHub]) -> None:
     env, fake = hub
-    code, doc, _err = _model(env, "acme/ko-chat-nc", "--download-weights")
+    _code, doc, _err = _model(env, "acme/ko-chat-nc", "--download-weights")
     [w] = doc["weights"]
     assert w["inspected"] and w["inspected_format"] == "pytorch-zip"
     assert w["globals"] == ["collections.OrderedDict", "torch.FloatStorage", "torch._utils._rebuild_tensor_v2"]
@@ -192,7 +192,10 @@ def test_missing_model_inside_a_scan_is_a_finding(hub: tuple[dict[str, str], Fak
 
     repo = make_repo(
         tmp_path / "repo",
-        {".oscheck.yml": "program: nipa-oss-ai-use-2026\nmodels:\n  - acme/does-not-exist\n  - acme/ko-sbert-apache\n", "README.md": "# x\n"},
+        {
+            ".oscheck.yml": "program: nipa-oss-ai-use-2026\nmodels:\n  - acme/does-not-exist\n  - acme/ko-sbert-apache\n",
+            "README.md": "# x\n",
+        },
     )
     result = scan(str(repo.working_tree_dir), ScanOptions(only=("models",), jobs=1))
     found = [f for f in result.findings if f.rule_id == "MOD008"]

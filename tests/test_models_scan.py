@@ -67,13 +67,20 @@ def test_os_system_pickle_is_caught_and_state_dict_is_not(tmp_path: Path, hub_en
     assert files["weights/plain.pkl"].globals == ("os.system",)
     assert files["weights/hidden.pt"].globals == ("posix.system",)  # resolved through the memo
     assert files["weights/exec.pth"].globals == ("builtins.exec",)
-    assert files["weights/archive.bin"].format == "pytorch-zip" and files["weights/archive.bin"].globals == ("os.system",)
+    assert files["weights/archive.bin"].format == "pytorch-zip" and files["weights/archive.bin"].globals == (
+        "os.system",
+    )
     assert files["weights/good.bin"].format == "pytorch-zip" and not files["weights/good.bin"].problems
     assert files["weights/legacy.bin"].format == "pytorch-legacy"
     dangerous = _rules(result).get("MOD020", [])
     assert sorted(dangerous) == ["weights/archive.bin", "weights/exec.pth", "weights/hidden.pt", "weights/plain.pkl"]
     for f in result.findings:
-        assert f.location.path not in ("weights/good.bin", "weights/legacy.bin", "weights/ok.safetensors", "weights/ok.gguf")
+        assert f.location.path not in (
+            "weights/good.bin",
+            "weights/legacy.bin",
+            "weights/ok.safetensors",
+            "weights/ok.gguf",
+        )
     assert "would run code" in next(f for f in result.findings if f.rule_id == "MOD020").message.en
     assert files["weights/ok.gguf"].details["metadata"]["general.license"] == "apache-2.0"
 
@@ -142,7 +149,9 @@ def test_declared_used_and_local_models(tmp_path: Path, hub_env: str) -> None:
             ),
             "deploy/compose.yaml": "services:\n  llm:\n    command: --model-id acme/llama-ko-finetune\n",
             "models/intent/README.md": "---\nlicense: mit\nbase_model: acme/ko-sbert-apache\n---\n# intent\n",
-            "models/intent/config.json": json.dumps({"architectures": ["BertForSequenceClassification"], "model_type": "bert"}),
+            "models/intent/config.json": json.dumps(
+                {"architectures": ["BertForSequenceClassification"], "model_type": "bert"}
+            ),
             "models/intent/model.safetensors": safetensors_bytes(),
             "models/intent/LICENSE": "MIT License\n\nCopyright (c) 2026 Acme\n",
         },

@@ -70,9 +70,7 @@ def model_command(
         source = HubModelSource(model, revision, HubClient(cache / "hub-models"))
         decl = ModelDecl(id=model, revision=revision)
     else:
-        raise InputError(
-            _("{model}: neither a folder nor a Hugging Face model id (org/name)", model=model)
-        )
+        raise InputError(_("{model}: neither a folder nor a Hugging Face model id (org/name)", model=model))
     options = ScanOptions(
         jobs=1,
         only=("models",),

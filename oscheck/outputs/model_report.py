@@ -73,7 +73,11 @@ def model_report_dict(result: ScanResult, lang: str = "en") -> dict[str, Any]:
             for a in (m.lineage if m else ())
         ],
         "findings": [finding_dict(f) for f in result.sorted_findings()],
-        "summary": {"errors": result.summary.errors, "warnings": result.summary.warnings, "notes": result.summary.notes},
+        "summary": {
+            "errors": result.summary.errors,
+            "warnings": result.summary.warnings,
+            "notes": result.summary.notes,
+        },
     }
 
 

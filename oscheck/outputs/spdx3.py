@@ -50,7 +50,11 @@ def spdx3_document(result: ScanResult) -> dict[str, Any]:
         createdBy=[tool_agent],
     )
     tool_agent.creationInfo = creation
-    tool = spdx.Tool(_id=f"{namespace}/tool/oscheck-{result.tool_version}", creationInfo=creation, name=f"oscheck {result.tool_version}")
+    tool = spdx.Tool(
+        _id=f"{namespace}/tool/oscheck-{result.tool_version}",
+        creationInfo=creation,
+        name=f"oscheck {result.tool_version}",
+    )
     creation.createdUsing = [tool]
     elements: list[Any] = [tool_agent, tool]
     suppliers: dict[str, Any] = {}

@@ -34,13 +34,19 @@ _CALL = Source(
     "활용과제: 오픈소스(오픈웨이트) AI 활용 필수(외부 API 활용 불가)",
 )
 _OSAID = Source(
-    "The Open Source AI Definition 1.0 (OSI)", "use, study, modify, share", "https://opensource.org/ai/open-source-ai-definition"
+    "The Open Source AI Definition 1.0 (OSI)",
+    "use, study, modify, share",
+    "https://opensource.org/ai/open-source-ai-definition",
 )
-_MOF = Source("The Model Openness Framework (arXiv:2403.13784)", "Class III Open Model", "https://arxiv.org/abs/2403.13784")
+_MOF = Source(
+    "The Model Openness Framework (arXiv:2403.13784)", "Class III Open Model", "https://arxiv.org/abs/2403.13784"
+)
 _HUB_LICENSES = Source("Hugging Face Hub: Licenses", "", "https://huggingface.co/docs/hub/repositories-licenses")
 _HUB_GATED = Source("Hugging Face Hub: Gated models", "", "https://huggingface.co/docs/hub/models-gated")
 _HUB_BASE = Source(
-    "Hugging Face Hub: Model cards", "Specifying a base model", "https://huggingface.co/docs/hub/model-cards#specifying-a-base-model"
+    "Hugging Face Hub: Model cards",
+    "Specifying a base model",
+    "https://huggingface.co/docs/hub/model-cards#specifying-a-base-model",
 )
 _PICKLE = Source("Hugging Face Hub: Pickle Scanning", "", "https://huggingface.co/docs/hub/security-pickle")
 _TORCH = Source(
@@ -78,7 +84,8 @@ def open_weight_policy(policy: PolicySet) -> OpenWeightPolicy:
             hub_tags={str(k).lower(): dict(v or {}) for k, v in (data.get("hub_tags") or {}).items()},
             license_names={str(k).lower(): str(v) for k, v in (data.get("license_names") or {}).items()},
             license_titles=tuple(
-                (re.compile(str(t["pattern"]), re.IGNORECASE), str(t["license"])) for t in data.get("license_titles") or ()
+                (re.compile(str(t["pattern"]), re.IGNORECASE), str(t["license"]))
+                for t in data.get("license_titles") or ()
             ),
             extra={str(k): str(v.get("category")) for k, v in (data.get("extra_licenses") or {}).items()},
         )
@@ -277,6 +284,11 @@ def _where(ctx: PolicyContext, m: AIModel) -> Location:
     return Location(ctx.declaration_path) if m.declared and ctx.declaration_path else Location()
 
 
+_GATED_MANUAL = N_("{model} is gated ({mode}): its files are released only after the owner's approval")
+_GATED_AUTO = N_("{model} is gated ({mode}): its terms must be accepted before download")
+_DANGEROUS = N_("{path} imports {name} when loaded: loading it would run code")
+_UNRESOLVED = N_("{path} computes the name of a function to call when loaded: it cannot be checked")
+
 _REASONS = {
     "no-weights": N_("no weight files are published"),
     "private": N_("the model is private"),
@@ -425,9 +437,7 @@ def model_license_non_commercial(ctx: PolicyContext) -> Iterator[Hit]:
     explanation=N_(
         "The Hub tag is 'unknown' or 'other' and neither the card's license_name nor the LICENSE file names a known license, or the model could not be read at all; nobody can tell whether it may be used."
     ),
-    fix=N_(
-        "Read the model's license and declare it in .oscheck.yml, or choose a model with a standard license tag."
-    ),
+    fix=N_("Read the model's license and declare it in .oscheck.yml, or choose a model with a standard license tag."),
     requires=("models",),
     tags=("models", "open-weight", "license"),
     sources=(_HUB_LICENSES, _RESEARCH),
@@ -442,9 +452,17 @@ def model_license_unknown(ctx: PolicyContext) -> Iterator[Hit]:
                 model=m.id,
             )
         elif m.card.get("unverified"):
-            msg = lt("{model} could not be checked on the Hugging Face Hub ({reason})", model=m.id, reason=str(m.card["unverified"]))
+            msg = lt(
+                "{model} could not be checked on the Hugging Face Hub ({reason})",
+                model=m.id,
+                reason=str(m.card["unverified"]),
+            )
         else:
-            msg = lt("{model}: license '{tag}' is not a license oscheck can identify", model=m.id, tag=m.license_tag or m.license_name or "-")
+            msg = lt(
+                "{model}: license '{tag}' is not a license oscheck can identify",
+                model=m.id,
+                tag=m.license_tag or m.license_name or "-",
+            )
         yield Hit(msg, _where(ctx, m), {"key": m.id, "model": m.id, "tag": m.license_tag})
 
 
@@ -560,23 +578,31 @@ def model_not_found(ctx: PolicyContext) -> Iterator[Hit]:
     for p in ctx.of_type(ModelProblem):
         if p.reason in ("not-found", "revision-not-found", "local-not-found", "invalid-id"):
             yield Hit(
-                LocalizedText(en=p.message, ko=_problem_ko(p)),
-                p.location if p.location.path else Location(ctx.declaration_path) if ctx.declaration_path else Location(),
+                _problem_text(p),
+                p.location
+                if p.location.path
+                else Location(ctx.declaration_path)
+                if ctx.declaration_path
+                else Location(),
                 {"key": p.model, "model": p.model, "reason": p.reason, "declared": p.declared},
                 severity=Severity.ERROR if p.declared else Severity.WARNING,
             )
 
 
-def _problem_ko(p: ModelProblem) -> str:
+def _problem_text(p: ModelProblem) -> LocalizedText:
     texts = {
-        "not-found": N_("{model}: model not found on the Hugging Face Hub (or private: set HF_TOKEN to a token that can read it)"),
+        "not-found": N_(
+            "{model}: model not found on the Hugging Face Hub (or private: set HF_TOKEN to a token that can read it)"
+        ),
         "revision-not-found": N_("{model}: the declared revision was not found on the Hugging Face Hub"),
         "local-not-found": N_("{model}: no such file or folder in the repository"),
         "invalid-id": N_("{model}: not a Hugging Face model id (expected org/name)"),
         "unreachable": N_("{model}: the Hugging Face Hub could not be reached; the model was not checked"),
         "offline-not-cached": N_("{model}: offline, and the model is not in the local Hugging Face cache"),
     }
-    return lt(texts.get(p.reason, "{model}"), model=p.model).ko
+    if p.reason not in texts:
+        return LocalizedText(en=p.message, ko=p.message)
+    return lt(texts[p.reason], model=p.model)
 
 
 @rule(
@@ -599,13 +625,7 @@ def model_gated(ctx: PolicyContext) -> Iterator[Hit]:
     for m in ctx.of_type(AIModel):
         if m.gated in ("manual", "auto"):
             yield Hit(
-                lt(
-                    "{model} is gated ({mode}): its files are released only after the owner's approval"
-                    if m.gated == "manual"
-                    else "{model} is gated ({mode}): its terms must be accepted before download",
-                    model=m.id,
-                    mode=m.gated,
-                ),
+                lt(_GATED_MANUAL if m.gated == "manual" else _GATED_AUTO, model=m.id, mode=m.gated),
                 _where(ctx, m),
                 {"key": m.id, "model": m.id, "gated": m.gated},
                 severity=Severity.WARNING if m.gated == "manual" else Severity.NOTE,
@@ -656,8 +676,12 @@ def model_unverified(ctx: PolicyContext) -> Iterator[Hit]:
     for p in ctx.of_type(ModelProblem):
         if p.reason in ("unreachable", "offline-not-cached"):
             yield Hit(
-                LocalizedText(en=p.message, ko=_problem_ko(p)),
-                p.location if p.location.path else Location(ctx.declaration_path) if ctx.declaration_path else Location(),
+                _problem_text(p),
+                p.location
+                if p.location.path
+                else Location(ctx.declaration_path)
+                if ctx.declaration_path
+                else Location(),
                 {"key": p.model, "model": p.model, "reason": p.reason},
             )
 
@@ -687,13 +711,7 @@ def pickle_global_dangerous(ctx: PolicyContext) -> Iterator[Hit]:
         for g in w.globals:
             if not safety.allowed_global(g) and safety.dangerous(g):
                 yield Hit(
-                    lt(
-                        "{path} imports {name} when loaded: loading it would run code"
-                        if g != "?"
-                        else "{path} computes the name of a function to call when loaded: it cannot be checked",
-                        path=w.location.path or "?",
-                        name=g,
-                    ),
+                    lt(_DANGEROUS if g != "?" else _UNRESOLVED, path=w.location.path or "?", name=g),
                     w.location,
                     {"key": f"{w.location.path}:{g}", "global": g, "format": w.format},
                 )
@@ -721,7 +739,11 @@ def pickle_global_not_allowed(ctx: PolicyContext) -> Iterator[Hit]:
         for g in w.globals:
             if not safety.allowed_global(g) and not safety.dangerous(g):
                 yield Hit(
-                    lt("{path} imports {name}, which is not on the allow-list of tensor rebuilders", path=w.location.path or "?", name=g),
+                    lt(
+                        "{path} imports {name}, which is not on the allow-list of tensor rebuilders",
+                        path=w.location.path or "?",
+                        name=g,
+                    ),
                     w.location,
                     {"key": f"{w.location.path}:{g}", "global": g, "format": w.format},
                 )
@@ -736,7 +758,9 @@ def pickle_global_not_allowed(ctx: PolicyContext) -> Iterator[Hit]:
     explanation=N_(
         "Pickle-based formats can carry code; safetensors (or GGUF) hold only tensors and cannot run anything when loaded."
     ),
-    fix=N_("Use or publish the safetensors version of the weights (transformers' save_pretrained writes it by default)."),
+    fix=N_(
+        "Use or publish the safetensors version of the weights (transformers' save_pretrained writes it by default)."
+    ),
     requires=("models",),
     tags=("models", "security", "pickle"),
     sources=(_SAFETENSORS, _RESEARCH),
@@ -747,7 +771,11 @@ def weights_pickle_only(ctx: PolicyContext) -> Iterator[Hit]:
         formats = {w.format for w in m.weights if w.format and not w.format.endswith("-index")}
         if formats and formats <= set(pickle_like):
             yield Hit(
-                lt("{model} has weights only in pickle formats ({formats})", model=m.id, formats=", ".join(sorted(formats))),
+                lt(
+                    "{model} has weights only in pickle formats ({formats})",
+                    model=m.id,
+                    formats=", ".join(sorted(formats)),
+                ),
                 _where(ctx, m),
                 {"key": m.id, "model": m.id, "formats": sorted(formats)},
             )
@@ -783,7 +811,9 @@ def weights_invalid(ctx: PolicyContext) -> Iterator[Hit]:
     Severity.ERROR,
     check="model-safety",
     title=N_("The Hub's security scan flagged a file of a model"),
-    explanation=N_("The Hugging Face Hub scans uploaded files for malicious pickles and malware; a flagged file must not be loaded."),
+    explanation=N_(
+        "The Hugging Face Hub scans uploaded files for malicious pickles and malware; a flagged file must not be loaded."
+    ),
     fix=N_("Do not use the flagged files; use a version of the model without them."),
     requires=("models",),
     tags=("models", "security"),
@@ -817,7 +847,11 @@ def weights_not_inspected(ctx: PolicyContext) -> Iterator[Hit]:
     for w in ctx.of_type(WeightFile):
         if not w.inspected and w.not_inspected_reason != "format-not-inspected":
             yield Hit(
-                lt("{path} was not inspected ({reason})", path=w.location.path or "?", reason=w.not_inspected_reason or "?"),
+                lt(
+                    "{path} was not inspected ({reason})",
+                    path=w.location.path or "?",
+                    reason=w.not_inspected_reason or "?",
+                ),
                 w.location,
                 {"key": w.location.path or "", "reason": w.not_inspected_reason},
             )

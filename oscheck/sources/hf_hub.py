@@ -52,7 +52,9 @@ class ModelUnavailable(TargetUnavailable):
     def __init__(self, model_id: str, reason: str, message: str) -> None:
         super().__init__(message)
         self.model_id = model_id
-        self.reason = reason  # not-found | revision-not-found | disabled | unreachable | offline-not-cached | invalid-id
+        self.reason = (
+            reason  # not-found | revision-not-found | disabled | unreachable | offline-not-cached | invalid-id
+        )
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,11 @@ class HubClient:
             raise ModelUnavailable(
                 model_id,
                 "revision-not-found",
-                _("{model}: revision '{revision}' not found on the Hugging Face Hub", model=model_id, revision=revision),
+                _(
+                    "{model}: revision '{revision}' not found on the Hugging Face Hub",
+                    model=model_id,
+                    revision=revision,
+                ),
             ) from None
         except RepositoryNotFoundError:
             raise ModelUnavailable(
@@ -416,7 +422,8 @@ class HubClient:
 
 
 def _from_info(info: Any, requested: str, revision: str | None, endpoint: str) -> HubModel:
-    card = info.card_data.to_dict() if getattr(info, "card_data", None) is not None else {}
+    data = getattr(info, "card_data", None)
+    card = data.to_dict() if data is not None else {}
     files = tuple(
         HubFile(
             s.rfilename,
@@ -463,7 +470,7 @@ def _card_data(readme: str) -> dict[str, Any]:
     except (ValueError, TypeError, AttributeError) as exc:
         log.debug("unreadable card data: %s", exc)
         return {}
-    data: dict[str, Any] = _jsonable(card.data.to_dict())
+    data: dict[str, Any] = _jsonable(card.data.to_dict())  # type: ignore[no-untyped-call]
     return data
 
 
@@ -524,4 +531,3 @@ class _EmptyTree(SourceTree):
 
     def read_bytes(self, entry: TreeEntry, limit: int) -> bytes:
         raise OSError(f"{entry.path}: not part of a model target")
-

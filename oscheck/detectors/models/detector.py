@@ -281,7 +281,7 @@ class ModelsDetector(Detector):
             where = f.path if opts.target_is_model else f"hf://{model.id}/{f.path}"
             try:
                 local = client.download(model, f.path)
-            except Exception as exc:  # noqa: BLE001 - any client failure: the file is reported as not inspected
+            except Exception as exc:
                 out.append(
                     WeightFile(
                         detector=self.id,
@@ -375,14 +375,23 @@ class ModelsDetector(Detector):
         if tag is None:
             # GGUF files carry their own license key
             tag = next(
-                (str(w.details.get("metadata", {}).get("general.license")) for w in mine if w.details.get("metadata", {}).get("general.license")),
+                (
+                    str(w.details.get("metadata", {}).get("general.license"))
+                    for w in mine
+                    if w.details.get("metadata", {}).get("general.license")
+                ),
                 None,
             )
         bases = _local_bases(card, config, adapter, root)
         ancestors: list[Ancestor] = []
         if client is not None and bases:
-            pseudo = HubModel(id=root, requested_revision=None, sha=None, endpoint=client.endpoint, card_data={
-                "base_model": [b for b, _r in bases], "base_model_relation": bases[0][1]})
+            pseudo = HubModel(
+                id=root,
+                requested_revision=None,
+                sha=None,
+                endpoint=client.endpoint,
+                card_data={"base_model": [b for b, _r in bases], "base_model_relation": bases[0][1]},
+            )
             try:
                 ancestors = client.lineage(pseudo)
             except ModelUnavailable:
@@ -390,9 +399,7 @@ class ModelsDetector(Detector):
         lineage = tuple(_lineage(a) for a in ancestors) or tuple(
             ModelLineage(id=b, relation=r, child=root, problem="not-looked-up") for b, r in bases
         )
-        model_files = tuple(
-            ModelFile(f.path, f.size, f.sha256, weight_format(f.path)) for f in files
-        )
+        model_files = tuple(ModelFile(f.path, f.size, f.sha256, weight_format(f.path)) for f in files)
         return [
             AIModel(
                 detector=self.id,
@@ -414,7 +421,9 @@ class ModelsDetector(Detector):
                 files=model_files,
                 lineage=lineage,
                 card=_considerations(readme, card, {}),
-                license_file_title=_title(inv.read_text(license_rec)) if license_rec and license_rec.skipped is None else None,
+                license_file_title=_title(inv.read_text(license_rec))
+                if license_rec and license_rec.skipped is None
+                else None,
                 frameworks=tuple(sorted({r.framework for r in entry.refs})),
             )
         ]
@@ -480,7 +489,7 @@ def _resolve_local(ctx: DetectContext, referrer: str, value: str) -> str | None:
 
 
 def _repo_weight(detector: str, ctx: DetectContext, record: FileRecord, fmt: str, owner: str | None) -> WeightFile:
-    base = {
+    base: dict[str, Any] = {
         "detector": detector,
         "location": Location(record.path),
         "format": fmt,
@@ -526,7 +535,7 @@ def _open_in_tree(root: Path, rel: str) -> IO[bytes] | None:
 
 
 def _weight_file(detector: str, where: str, stream: IO[bytes], size: int, sha256: str | None, model: str) -> WeightFile:
-    base = {
+    base: dict[str, Any] = {
         "detector": detector,
         "location": Location(where),
         "format": weight_format(where) or "unknown",
@@ -642,7 +651,9 @@ def _flagged(security: Mapping[str, Any] | None) -> tuple[str, ...]:
 # Model card sections (the Hub's template headings) -> CycloneDX considerations fields.
 _SECTIONS = {
     "useCases": re.compile(r"^(intended uses?|uses|direct use|downstream use|use cases?)\b", re.IGNORECASE),
-    "technicalLimitations": re.compile(r"^(limitations?|bias, risks,? and limitations|out-of-scope use)\b", re.IGNORECASE),
+    "technicalLimitations": re.compile(
+        r"^(limitations?|bias, risks,? and limitations|out-of-scope use)\b", re.IGNORECASE
+    ),
     "ethicalConsiderations": re.compile(r"^(ethical considerations?|ethics|risks?|bias)\b", re.IGNORECASE),
 }
 

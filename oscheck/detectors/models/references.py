@@ -36,7 +36,9 @@ HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 SINGLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 OLLAMA_NAME = re.compile(r"^(?:[a-z0-9][a-z0-9_.-]*/)?[a-z0-9][a-z0-9_.-]*(?::[A-Za-z0-9_.-]+)?$")
 _HF_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/([^/\s]+/[^/\s:?#]+)")
-_MODEL_FILE = re.compile(r"\.(gguf|ggml|bin|safetensors|pt|pth|ckpt|onnx|pkl|h5|keras|tflite|llamafile)$", re.IGNORECASE)
+_MODEL_FILE = re.compile(
+    r"\.(gguf|ggml|bin|safetensors|pt|pth|ckpt|onnx|pkl|h5|keras|tflite|llamafile)$", re.IGNORECASE
+)
 # Builders of the datasets library that are formats, not Hub datasets.
 _DATASET_BUILDERS = frozenset(
     {"json", "csv", "parquet", "text", "arrow", "pandas", "imagefolder", "audiofolder", "videofolder", "webdataset"}
@@ -294,7 +296,15 @@ def _call(call: ast.Call, consts: dict[str, str], clients: frozenset[str]) -> li
 
 
 _ARG_NAMES = frozenset(
-    {"model", "model_id", "model_name", "model_name_or_path", "model_path", "base_model", "pretrained_model_name_or_path"}
+    {
+        "model",
+        "model_id",
+        "model_name",
+        "model_name_or_path",
+        "model_path",
+        "base_model",
+        "pretrained_model_name_or_path",
+    }
 )
 
 
@@ -302,7 +312,11 @@ def _framework_of(receiver: str) -> str:
     last = receiver.rsplit(".", 1)[-1]
     if last.startswith("Peft") or receiver.startswith("peft"):
         return "peft"
-    if last.endswith("Pipeline") or receiver.startswith("diffusers") or last in ("UNet2DConditionModel", "AutoencoderKL"):
+    if (
+        last.endswith("Pipeline")
+        or receiver.startswith("diffusers")
+        or last in ("UNet2DConditionModel", "AutoencoderKL")
+    ):
         return "diffusers"
     if last == "Llama" or receiver.startswith("llama_cpp"):
         return "llama-cpp"
@@ -343,7 +357,9 @@ _SHELL_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?:--model|--model-name-or-path|--model_name_or_path|--model-path)[= ]+([^\s\\;&|]+)"), "cli"),
     (re.compile(r"\bollama\s+(?:run|pull)\s+([^\s\\;&|'\"]+)"), "ollama"),
 )
-_ENV_KEYS = frozenset({"MODEL_ID", "HF_MODEL_ID", "MODEL_NAME", "MODEL", "BASE_MODEL", "MODEL_NAME_OR_PATH", "LLM_MODEL"})
+_ENV_KEYS = frozenset(
+    {"MODEL_ID", "HF_MODEL_ID", "MODEL_NAME", "MODEL", "BASE_MODEL", "MODEL_NAME_OR_PATH", "LLM_MODEL"}
+)
 _ENV_LINE = re.compile(r"^\s*(?:export\s+|ENV\s+|ARG\s+)?([A-Z_][A-Z0-9_]*)\s*[=\s]\s*[\"']?([^\s\"'#]+)")
 
 
@@ -456,7 +472,11 @@ def _walk_yaml(node: yaml.Node, out: list[Reference]) -> None:
                     _walk_yaml(item, out)
             else:
                 _walk_yaml(item, out)
-    elif isinstance(node, yaml.ScalarNode) and isinstance(node.value, str) and ("--" in node.value or "serve" in node.value):
+    elif (
+        isinstance(node, yaml.ScalarNode)
+        and isinstance(node.value, str)
+        and ("--" in node.value or "serve" in node.value)
+    ):
         # command: vllm serve org/name --port 8000 (a command line in one string)
         first = node.start_mark.line + 1
         for offset, line in enumerate(str(node.value).splitlines() or [str(node.value)]):
@@ -492,4 +512,3 @@ def _modelfile(text: str) -> list[Reference]:
         if got is not None:
             out.append(Reference(got[0], got[1], "ollama", number, value))
     return out
-

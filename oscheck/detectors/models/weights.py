@@ -223,13 +223,13 @@ def scan_pickle(stream: IO[bytes], member: str | None = None) -> PickleScan:
             elif name in _PUT_OPS:
                 if not stack:
                     raise _Malformed("memo put on an empty stack")
-                memo[int(arg)] = stack[-1]
+                memo[int(arg or 0)] = stack[-1]
             elif name == "MEMOIZE":
                 if not stack:
                     raise _Malformed("memoize on an empty stack")
                 memo[len(memo)] = stack[-1]
             elif name in _GET_OPS:
-                stack.append(memo.get(int(arg), _OPAQUE))
+                stack.append(memo.get(int(arg or 0), _OPAQUE))
             elif name == "DUP":
                 if not stack:
                     raise _Malformed("dup on an empty stack")
