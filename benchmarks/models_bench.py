@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-from model_files import _binint1, _binput, _global, _u  # noqa: E402
+from model_files import _binint1, _binput, _global, _u
 
-from oscheck.detectors.models.references import find_references  # noqa: E402
-from oscheck.detectors.models.weights import scan_pickle  # noqa: E402
+from oscheck.detectors.models.references import find_references
+from oscheck.detectors.models.weights import scan_pickle
 
 
 def state_dict(n: int) -> bytes:
