@@ -218,3 +218,24 @@ def test_hostile_weight_files_do_not_crash(tmp_path: Path) -> None:
         assert result.problems or result.globals, name
     npy = inspect_weights("e.npy", io.BytesIO(cases[4]), len(cases[4]))
     assert npy.globals == ("os.system",)
+
+
+def test_model_command_on_a_local_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "ko-intent-clf"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: cc-by-nc-4.0\npipeline_tag: text-classification\n---\n# clf\n")
+    (folder / "config.json").write_text(json.dumps({"architectures": ["BertForSequenceClassification"]}))
+    (folder / "pytorch_model.bin").write_bytes(torch_zip(evil_pickle_global()))
+    r = run_oscheck(
+        "model", str(folder), "--format", "json", "--program", "nipa-oss-ai-use-2026", env={"HF_HUB_OFFLINE": "1"}
+    )
+    assert r.returncode == 1, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["source"] == "local" and doc["verdict"] == "non-commercial" and doc["license"] == "CC-BY-NC-4.0"
+    assert doc["task"] == "text-classification" and doc["architecture"] == "BertForSequenceClassification"
+    [w] = doc["weights"]
+    assert w["path"] == "pytorch_model.bin" and w["globals"] == ["os.system"]
+    rules = {f["rule_id"]: f["severity"] for f in doc["findings"]}
+    assert rules == {"MOD003": "error", "MOD020": "error", "MOD022": "warning"}
+    r = run_oscheck("model", "no/such/path/here")
+    assert r.returncode == 2 and "neither a folder nor a Hugging Face model id" in r.stderr
