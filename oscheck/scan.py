@@ -96,6 +96,7 @@ def scan(
             today=today,
             only_paths=options.only_paths,
             options=options.detector_options,
+            policy_dir=policy.root,
         )
         ctx.observations.extend(inventory.issues)
         detectors = select(options.only)

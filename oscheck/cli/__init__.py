@@ -11,6 +11,7 @@ from oscheck.cli.cache import cache_group
 from oscheck.cli.common import run_main
 from oscheck.cli.model import model_command
 from oscheck.cli.rules import rules_command
+from oscheck.cli.sbom import sbom_command
 from oscheck.cli.scan import scan_command
 from oscheck.i18n import _, set_language
 
@@ -30,6 +31,7 @@ cli.add_command(scan_command)
 cli.add_command(cache_group)
 cli.add_command(rules_command)
 cli.add_command(model_command)
+cli.add_command(sbom_command)
 
 
 def main(args: list[str] | None = None) -> None:

@@ -9,6 +9,7 @@ import click
 
 from oscheck.cli.common import RichProgress, progress_enabled, write_text
 from oscheck.config import Declaration
+from oscheck.cli.sbom import dependency_options
 from oscheck.detectors import groups
 from oscheck.detectors.models import ModelsOptions
 from oscheck.errors import ExitCode, InputError
@@ -121,6 +122,12 @@ def models_options(models: tuple[str, ...], download_weights: bool) -> ModelsOpt
 @click.option(
     "--download-weights", is_flag=True, help=_("Download declared Hub models' weight files and inspect them.")
 )
+@click.option(
+    "--python-env",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help=_("A virtual environment whose installed packages give versions and licenses (like pip-licenses)."),
+)
+@click.option("--offline", is_flag=True, help=_("Do not query package registries; use only cached answers."))
 @click.option("--quiet", "-q", is_flag=True, help=_("No progress and no summary on stderr."))
 def scan_command(
     target: str,
@@ -141,6 +148,8 @@ def scan_command(
     shallow: bool,
     models: tuple[str, ...],
     download_weights: bool,
+    python_env: Path | None,
+    offline: bool,
     quiet: bool,
 ) -> None:
     """Scan a repository (a folder or a git URL) for license and AI compliance."""
@@ -157,7 +166,10 @@ def scan_command(
         policies=policies,
         max_file_bytes=max_file_size << 20,
         shallow=shallow,
-        detector_options={"models": models_options(models, download_weights)},
+        detector_options={
+            **dependency_options(python_env, offline),
+            "models": models_options(models, download_weights),
+        },
     )
     progress: Progress = RichProgress() if progress_enabled(quiet) else NullProgress()
     running = progress.running() if isinstance(progress, RichProgress) else nullcontext()

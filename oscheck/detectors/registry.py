@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from oscheck.detectors.dependencies import DependencyDetector
 from oscheck.detectors.interface import Detector
 from oscheck.detectors.models import ModelsDetector
 from oscheck.detectors.project_license import ProjectLicenseDetector
@@ -21,6 +22,7 @@ DETECTORS: tuple[type[Detector], ...] = (
     ScancodeDetector,
     ProjectLicenseDetector,
     ModelsDetector,
+    DependencyDetector,
 )
 
 # Groups a group needs to run first (their observations are read).

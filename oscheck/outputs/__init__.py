@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from oscheck.errors import InputError
 from oscheck.i18n import _
+from oscheck.outputs.cyclonedx import CycloneDxJsonFormat
 from oscheck.outputs.interface import ALIASES, Formatter, OutputFormat
 from oscheck.outputs.json_report import JsonFormat
 from oscheck.outputs.markdown import MarkdownFormat
 from oscheck.outputs.spdx3 import Spdx3Format
+from oscheck.outputs.spdx import SpdxJsonFormat
 from oscheck.outputs.text import TextFormat
 
 FORMATTERS: dict[OutputFormat, type[Formatter]] = {
@@ -15,6 +17,8 @@ FORMATTERS: dict[OutputFormat, type[Formatter]] = {
     OutputFormat.JSON: JsonFormat,
     OutputFormat.MARKDOWN: MarkdownFormat,
     OutputFormat.SPDX3_JSON: Spdx3Format,
+    OutputFormat.SPDX_JSON: SpdxJsonFormat,
+    OutputFormat.CYCLONEDX_JSON: CycloneDxJsonFormat,
 }
 
 

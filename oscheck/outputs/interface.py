@@ -15,6 +15,8 @@ class OutputFormat(enum.Enum):
     JSON = "json"
     MARKDOWN = "markdown"
     SPDX3_JSON = "spdx3-json"
+    SPDX_JSON = "spdx-json"
+    CYCLONEDX_JSON = "cyclonedx-json"
 
     @property
     def is_sbom(self) -> bool:

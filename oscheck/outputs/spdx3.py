@@ -123,10 +123,11 @@ def spdx3_document(result: ScanResult) -> dict[str, Any]:
         kinds = [k for k in (m.architecture, m.model_type) if k]
         if kinds:
             pkg.ai_typeOfModel = kinds
-        if isinstance(m.card.get("technicalLimitations"), str):
-            pkg.ai_limitation = str(m.card["technicalLimitations"])
-        if isinstance(m.card.get("useCases"), str):
-            pkg.ai_informationAboutApplication = str(m.card["useCases"])
+        limitation, uses = _card_text(m.card.get("technicalLimitations")), _card_text(m.card.get("useCases"))
+        if limitation:
+            pkg.ai_limitation = limitation
+        if uses:
+            pkg.ai_informationAboutApplication = uses
         notes = [f"open-weight verdict: {m.openness.value}"]
         if m.license_tag:
             notes.append(f"Hugging Face license tag: {m.license_tag}")
@@ -222,6 +223,14 @@ def _ai_package(
     if supplied_by is not None:
         pkg.suppliedBy = supplied_by
     return pkg
+
+
+def _card_text(value: Any) -> str | None:
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, list | tuple) and value:
+        return " ".join(str(v) for v in value)
+    return None
 
 
 def _namespace(result: ScanResult) -> str:

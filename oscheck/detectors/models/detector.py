@@ -677,7 +677,7 @@ def _considerations(readme: str, card: Mapping[str, Any], unreadable: Mapping[st
         if current and line.strip():
             collected.setdefault(current, []).append(line.strip())
     for key, lines in collected.items():
-        out[key] = " ".join(lines)[:1000]
+        out[key] = [" ".join(lines)[:1000]]  # CycloneDX considerations are lists of strings
     if unreadable:
         out["unreadable_files"] = dict(unreadable)
     if readme:
