@@ -233,3 +233,33 @@ def test_client_errors_carry_a_reason(hub: tuple[dict[str, str], FakeHub]) -> No
     with pytest.raises(ModelUnavailable) as info:
         client.model("not a valid id")
     assert info.value.reason == "invalid-id"
+
+
+def test_cyclonedx_and_spdx_through_the_sbom_formatters(hub: tuple[dict[str, str], FakeHub], tmp_path: Path) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+    from spdx_tools.spdx.parser.parse_anything import parse_file
+    from spdx_tools.spdx.validation.document_validator import validate_full_spdx_document
+
+    env, _fake = hub
+    r = run_oscheck("model", "meta-llama/Llama-3.1-8B-Instruct", "--format", "cyclonedx", env=env)
+    assert r.returncode == 0, r.stderr
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(r.stdout) is None
+    [component] = [c for c in json.loads(r.stdout)["components"] if c["type"] == "machine-learning-model"]
+    assert component["purl"].startswith("pkg:huggingface/meta-llama/Llama-3.1-8B-Instruct@")
+    assert component["modelCard"]["modelParameters"]["task"] == "text-generation"
+    # never a Hub tag as an SPDX id
+    [lic] = component["licenses"]
+    assert lic.get("license", {}).get("id") != "llama3.1"
+    props = {p["name"]: p["value"] for p in component["properties"]}
+    assert props["oscheck:openness"] == "restricted" and props["oscheck:license-tag"] == "llama3.1"
+
+    r = run_oscheck("model", "acme/ko-sbert-apache", "--format", "spdx", "-o", str(tmp_path / "m.spdx.json"), env=env)
+    assert r.returncode == 0, r.stderr
+    assert validate_full_spdx_document(parse_file(str(tmp_path / "m.spdx.json"))) == []
+    doc = json.loads((tmp_path / "m.spdx.json").read_text(encoding="utf-8"))
+    [pkg] = [p for p in doc["packages"] if p["name"] == "acme/ko-sbert-apache"]
+    assert pkg["licenseDeclared"] == "Apache-2.0"
+    assert any(
+        ref["referenceLocator"].startswith("pkg:huggingface/acme/ko-sbert-apache@") for ref in pkg["externalRefs"]
+    )
