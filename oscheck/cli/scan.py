@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from oscheck.cli.common import RichProgress, progress_enabled, write_text
-from oscheck.config import Declaration
 from oscheck.cli.sbom import dependency_options
+from oscheck.config import Declaration
 from oscheck.detectors import groups
 from oscheck.detectors.models import ModelsOptions
 from oscheck.errors import ExitCode, InputError

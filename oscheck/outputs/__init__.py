@@ -8,8 +8,8 @@ from oscheck.outputs.cyclonedx import CycloneDxJsonFormat
 from oscheck.outputs.interface import ALIASES, Formatter, OutputFormat
 from oscheck.outputs.json_report import JsonFormat
 from oscheck.outputs.markdown import MarkdownFormat
-from oscheck.outputs.spdx3 import Spdx3Format
 from oscheck.outputs.spdx import SpdxJsonFormat
+from oscheck.outputs.spdx3 import Spdx3Format
 from oscheck.outputs.text import TextFormat
 
 FORMATTERS: dict[OutputFormat, type[Formatter]] = {
