@@ -249,6 +249,12 @@ class ModelLineage:
     relation: str = "unknown"  # finetune, adapter, quantized, merge, unknown
     license: str | None = None  # SPDX expression or LicenseRef-
     depth: int = 1
+    license_tag: str | None = None  # the ancestor's Hub license tag, as written
+    license_name: str | None = None  # card data license_name (for license: other)
+    child: str | None = None  # the model this one is the base of
+    gated: str | None = None
+    problem: str | None = None  # why the ancestor could not be read (not-found, cycle, ...)
+    openness: Openness = Openness.UNKNOWN  # filled by the policy (policies/open-weight.yaml)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -285,6 +291,11 @@ class AIModel(Observation):
     files: tuple[ModelFile, ...] = ()  # every file (weights included)
     lineage: tuple[ModelLineage, ...] = ()
     card: Mapping[str, JsonValue] = field(default_factory=dict)  # considerations, use cases, metrics
+    files_complete: bool = True  # False when only part of the file list is known (offline cache)
+    license_file_title: str | None = None  # first line of the model's LICENSE file, when there is one
+    flagged_files: tuple[str, ...] = ()  # files the Hub's own malware/pickle scan flagged
+    frameworks: tuple[str, ...] = ()  # how the code loads it (transformers, vllm, ollama, ...)
+    url: str | None = None  # the model's page (Hub) or None
 
 
 @dataclass(frozen=True, kw_only=True)

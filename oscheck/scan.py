@@ -21,7 +21,7 @@ from oscheck._version import __version__
 from oscheck.config import Declaration, LoadedDeclaration, load_declaration, parse_declaration_text
 from oscheck.detectors import DetectContext, select
 from oscheck.detectors.selection import with_project_evidence
-from oscheck.errors import ConfigError, InputError
+from oscheck.errors import ConfigError, InputError, PolicyError
 from oscheck.i18n import _
 from oscheck.inventory import (
     DEFAULT_MAX_FILE_BYTES,
@@ -31,7 +31,8 @@ from oscheck.inventory import (
     default_cache_dir,
 )
 from oscheck.model import ScanResult, ScanSummary, Severity
-from oscheck.policy import PolicyContext, evaluate, load_policy, program_track
+from oscheck.policy import PolicyContext, PolicySet, ProgramTrack, evaluate, load_policy, program_track
+from oscheck.policy.models import annotate as annotate_models
 from oscheck.progress import NullProgress, Progress
 from oscheck.sources import Source, SourceTree, open_source
 
@@ -84,7 +85,7 @@ def scan(
         if declaration.ignore:
             inventory = _without(inventory, declaration.ignore)
         timings["inventory"] = round(time.monotonic() - clock, 3)
-        program = program_track(policy, declaration.program, declaration.track)
+        program = _program_track(policy, declaration, loaded, options)
         today = options.today or default_today()
         cache = ContentCache(cache_dir, enabled=options.use_cache)
         ctx = DetectContext(
@@ -110,9 +111,12 @@ def scan(
             timings[f"detect:{detector.id}"] = round(time.monotonic() - clock, 3)
         cache.close()
         clock = time.monotonic()
+        # Policy verdicts recorded on the facts they judge (model licenses and openness),
+        # so that the report and the SBOMs show what the rules saw.
+        observations = annotate_models(ctx.observations, policy)
         findings = evaluate(
             PolicyContext(
-                observations=tuple(ctx.observations),
+                observations=observations,
                 files=inventory.files,
                 declaration=declaration,
                 policy=policy,
@@ -131,7 +135,7 @@ def scan(
             track=program.track,
             declared_license=declared,
             files=inventory.files,
-            observations=tuple(ctx.observations),
+            observations=observations,
             findings=tuple(findings),
             summary=ScanSummary.of(findings, options.fail_on),
             tool_version=__version__,
@@ -142,6 +146,20 @@ def scan(
             scan_date=today,
             stats={"timings": timings, **ctx.stats, "files": len(inventory.files)},
         )
+
+
+def _program_track(
+    policy: PolicySet, declaration: Declaration, loaded: LoadedDeclaration, options: ScanOptions
+) -> ProgramTrack:
+    """The program's requirement table; an unknown program or track names the line it came from."""
+    try:
+        return program_track(policy, declaration.program, declaration.track)
+    except PolicyError as exc:
+        key = "track" if options.track is None and loaded.lines.get("track") and declaration.program else "program"
+        from_file = options.program is None and (key == "program" or options.track is None)
+        if from_file and loaded.source and loaded.lines.get(key):
+            raise ConfigError(f"{loaded.source}:{loaded.lines[key]}: {exc.message}") from None
+        raise
 
 
 def default_today() -> date:

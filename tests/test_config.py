@@ -55,7 +55,6 @@ def test_track_words(word: str) -> None:
 @pytest.mark.parametrize(
     ("text", "needle"),
     [
-        ("program: x\ntrack: research\n", ".oscheck.yml:2: 'track'"),
         ("models:\n  - id: a/b\n    path: ./x\n", ".oscheck.yml:2: 'models.0'"),
         ("licence: MIT\n", "'licence'"),
         ("program: [unclosed\n", ".oscheck.yml:2: invalid YAML"),
@@ -81,7 +80,9 @@ def test_bad_config_exits_2_with_one_line(tmp_path: Path) -> None:
     make_repo(tmp_path / "r", {".oscheck.yml": "program: nipa-oss-ai-use-2026\ntrack: researh\n"})
     proc = run_oscheck("scan", str(tmp_path / "r"), "--only", "licenses", "-q")
     assert proc.returncode == 2
-    assert proc.stderr.strip().startswith("oscheck: .oscheck.yml:2: 'track'")
+    assert proc.stderr.strip() == (
+        "oscheck: .oscheck.yml:2: program 'nipa-oss-ai-use-2026' has no track 'researh'; its tracks: use"
+    )
     assert "Traceback" not in proc.stderr
 
 

@@ -10,8 +10,10 @@ import click
 
 from oscheck.cli.common import RichProgress, progress_enabled, write_text
 from oscheck.cli.sbom import dependency_options
+from oscheck.config import Declaration
 from oscheck.detectors import groups
-from oscheck.errors import ExitCode
+from oscheck.detectors.models import ModelsOptions
+from oscheck.errors import ExitCode, InputError
 from oscheck.i18n import _, get_language
 from oscheck.model import ScanResult, Severity, Verdict
 from oscheck.outputs import OutputFormat, formatter, parse_formats
@@ -86,6 +88,15 @@ def selection(
     return target, only
 
 
+def models_options(models: tuple[str, ...], download_weights: bool) -> ModelsOptions:
+    """``--model`` values in the declaration's short form (``org/name@rev``, ``./folder``)."""
+    try:
+        extra = Declaration.model_validate({"models": list(models)}).models
+    except ValueError as exc:
+        raise InputError(_("--model: {problem}", problem=exc)) from None
+    return ModelsOptions(extra=extra, download_weights=download_weights)
+
+
 @click.command("scan")
 @click.argument("target", default=".")
 @click.argument("files", nargs=-1)
@@ -147,6 +158,15 @@ def selection(
     help=_("Look only at the files given as arguments (pre-commit); project-level rules still run."),
 )
 @click.option(
+    "--model",
+    "models",
+    multiple=True,
+    help=_("A model to check besides those in .oscheck.yml: a Hub id[@revision] or a folder (repeatable)."),
+)
+@click.option(
+    "--download-weights", is_flag=True, help=_("Download declared Hub models' weight files and inspect them.")
+)
+@click.option(
     "--python-env",
     type=click.Path(path_type=Path, file_okay=False, exists=True),
     help=_("A virtual environment whose installed packages give versions and licenses (like pip-licenses)."),
@@ -184,6 +204,8 @@ def scan_command(
     policies: Path | None,
     max_file_size: int,
     shallow: bool,
+    models: tuple[str, ...],
+    download_weights: bool,
     python_env: Path | None,
     offline: bool,
     forge: bool | None,
@@ -210,7 +232,11 @@ def scan_command(
         shallow=shallow,
         only_paths=only_paths,
         today=as_of.date() if as_of else None,
-        detector_options={**dependency_options(python_env, offline), **({} if forge is None else {"forge": forge})},
+        detector_options={
+            **dependency_options(python_env, offline),
+            **({} if forge is None else {"forge": forge}),
+            "models": models_options(models, download_weights),
+        },
     )
     progress: Progress = RichProgress() if progress_enabled(quiet) else NullProgress()
     running = progress.running() if isinstance(progress, RichProgress) else nullcontext()

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from oscheck.detectors.community import CommunityDetector
 from oscheck.detectors.dependencies import DependencyDetector
 from oscheck.detectors.interface import Detector
+from oscheck.detectors.models import ModelsDetector
 from oscheck.detectors.project_license import ProjectLicenseDetector
 from oscheck.detectors.scancode import ScancodeDetector
 from oscheck.detectors.spdx_headers import ReuseDetector, SpdxTagDetector
@@ -21,6 +22,7 @@ DETECTORS: tuple[type[Detector], ...] = (
     ReuseDetector,
     ScancodeDetector,
     ProjectLicenseDetector,
+    ModelsDetector,
     DependencyDetector,
     # Last: it reads the SBOM's components (contribution evidence).
     CommunityDetector,

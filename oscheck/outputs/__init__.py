@@ -11,6 +11,7 @@ from oscheck.outputs.json_report import JsonFormat
 from oscheck.outputs.markdown import MarkdownFormat
 from oscheck.outputs.sarif import SarifFormat
 from oscheck.outputs.spdx import SpdxJsonFormat
+from oscheck.outputs.spdx3 import Spdx3Format
 from oscheck.outputs.text import TextFormat
 
 FORMATTERS: dict[OutputFormat, type[Formatter]] = {
@@ -19,6 +20,7 @@ FORMATTERS: dict[OutputFormat, type[Formatter]] = {
     OutputFormat.MARKDOWN: MarkdownFormat,
     OutputFormat.SARIF: SarifFormat,
     OutputFormat.GITHUB: GithubFormat,
+    OutputFormat.SPDX3_JSON: Spdx3Format,
     OutputFormat.SPDX_JSON: SpdxJsonFormat,
     OutputFormat.CYCLONEDX_JSON: CycloneDxJsonFormat,
 }

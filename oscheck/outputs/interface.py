@@ -16,6 +16,7 @@ class OutputFormat(enum.Enum):
     MARKDOWN = "markdown"
     SARIF = "sarif"  # SARIF 2.1.0 for GitHub code scanning
     GITHUB = "github"  # GitHub Actions workflow commands (annotations)
+    SPDX3_JSON = "spdx3-json"
     SPDX_JSON = "spdx-json"
     CYCLONEDX_JSON = "cyclonedx-json"
 

@@ -218,8 +218,13 @@ def build_document(facts: SbomFacts) -> Any:
         else None,
         license_concluded=SpdxNoAssertion(),
         license_declared=_license(facts.license),
-        license_info_from_files=[_license(s) for s in sorted(found_in_files)]
-        or ([SpdxNone()] if facts.licenses_scanned and files else [SpdxNoAssertion()]),
+        # files_analyzed=False (a model target has no files) forbids license_info_from_files
+        license_info_from_files=(
+            [_license(s) for s in sorted(found_in_files)]
+            or ([SpdxNone()] if facts.licenses_scanned else [SpdxNoAssertion()])
+        )
+        if files
+        else [],
         copyright_text=SpdxNoAssertion(),
         source_info=f"git commit {facts.commit}{' with uncommitted changes' if facts.dirty else ''}"
         if facts.commit

@@ -13,6 +13,7 @@ def load() -> None:
         community,
         dependencies,
         license_compat,
+        models,
         project_license,
         scan_problems,
     )
