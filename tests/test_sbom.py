@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import tomllib
 from collections.abc import Iterator
 from dataclasses import replace
@@ -728,3 +729,21 @@ def test_names_from_lock_files_are_checked_before_they_go_into_a_url(tmp_path: P
     assert registry.requests == []
     (unresolved,) = result.of_type(UnresolvedLicense)
     assert unresolved.reason is UnresolvedReason.REGISTRY_ERROR and "not a valid npm name" in (unresolved.detail or "")
+
+
+@pytest.mark.slow
+def test_a_lone_license_exception_stays_valid_spdx(tmp_path: Path) -> None:
+    """scancode finds exception texts on their own; SPDX allows them only after WITH."""
+    import re as _re
+
+
+    data = Path(sys.executable).parent.parent / "lib"
+    exception = next(data.rglob("licensedcode/data/licenses/classpath-exception-2.0.LICENSE"))
+    text = exception.read_text().split("---", 2)[2]
+    make_repo(tmp_path / "r", {"LICENSE": "MIT License\n", "NOTICE.txt": text})
+    result = scan(str(tmp_path / "r"), ScanOptions(jobs=1, only=("licenses",)))
+    doc = json.loads(formatter(OutputFormat.SPDX_JSON).render(result))  # validated before it is returned
+    notice = next(f for f in doc["files"] if f["fileName"] == "./NOTICE.txt")
+    assert any(_re.fullmatch(r"LicenseRef-scancode-classpath-exception-2\.0", x) for x in notice["licenseInfoInFiles"])
+    refs = {e["licenseId"] for e in doc["hasExtractedLicensingInfos"]}
+    assert "LicenseRef-scancode-classpath-exception-2.0" in refs

@@ -20,6 +20,7 @@ What the document holds:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -74,14 +75,61 @@ def _license(expression: str | None) -> Any:
 
     if not expression:
         return SpdxNoAssertion()
-    return spdx_licensing.parse(expression)
+    return spdx_licensing.parse(spdx_safe(expression))
 
 
 def _symbols(expression: str) -> list[str]:
     """The licenses named in an expression (``A AND B WITH E`` -> ``A``, ``B WITH E``)."""
     from spdx_tools.common.spdx_licensing import spdx_licensing
 
-    return [str(s) for s in spdx_licensing.license_symbols(spdx_licensing.parse(expression), decompose=False)]
+    parsed = spdx_licensing.parse(spdx_safe(expression))
+    return [str(s) for s in spdx_licensing.license_symbols(parsed, decompose=False)]
+
+
+@functools.cache
+def spdx_safe(expression: str) -> str:
+    """``expression`` as a valid SPDX 2.3 license expression.
+
+    Detectors can report what SPDX expressions cannot hold: an exception on its own
+    (scancode finds the text of ``Classpath-exception-2.0`` or ``389-exception`` without a
+    license it modifies) or an id that is not on the SPDX list. Such symbols become
+    ``LicenseRef-scancode-<key>`` (or ``LicenseRef-<id>``), explained in the document's
+    extracted licensing info, so that the SBOM stays valid and says what was found.
+    """
+    from license_expression import LicenseSymbol, LicenseWithExceptionSymbol
+    from spdx_tools.common.spdx_licensing import spdx_licensing
+
+    try:
+        parsed = spdx_licensing.parse(expression)
+    except Exception:
+        return _ref_for(expression)
+    if parsed is None:
+        return expression
+    unknown = {str(k) for k in spdx_licensing.unknown_license_keys(parsed)}
+
+    def render(node: Any, parent_op: str | None = None) -> str:
+        if isinstance(node, LicenseWithExceptionSymbol):
+            base, exc = node.license_symbol, node.exception_symbol
+            if str(base.key) in unknown or str(exc.key) in unknown or not getattr(exc, "is_exception", True):
+                return _ref_for(str(node))
+            return f"{base.key} WITH {exc.key}"
+        if isinstance(node, LicenseSymbol):
+            key = str(node.key)
+            if key in unknown or getattr(node, "is_exception", False):
+                return _ref_for(key)
+            return key
+        op = "AND" if isinstance(node, spdx_licensing.AND) else "OR"
+        text = f" {op} ".join(render(arg, op) for arg in node.args)
+        return f"({text})" if parent_op is not None and parent_op != op else text
+
+    return render(parsed)
+
+
+def _ref_for(symbol: str) -> str:
+    if symbol.startswith(("LicenseRef-", "DocumentRef-")):
+        return symbol
+    cleaned = re.sub(r"[^A-Za-z0-9.-]+", "-", symbol).strip("-") or "unknown"
+    return f"LicenseRef-scancode-{cleaned.lower()}"
 
 
 def _download(location: str | None) -> Any:
@@ -152,7 +200,7 @@ def build_document(facts: SbomFacts) -> Any:
     license_refs: dict[str, tuple[str, str, list[str]]] = {}  # id -> (name, text, cross refs)
 
     def note_refs(expression: str) -> None:
-        for ref in re.findall(r"LicenseRef-[A-Za-z0-9.-]+", expression):
+        for ref in re.findall(r"LicenseRef-[A-Za-z0-9.-]+", spdx_safe(expression)):
             if ref in license_refs:
                 continue
             if ref.startswith("LicenseRef-scancode-"):
