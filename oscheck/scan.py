@@ -94,7 +94,8 @@ def scan(
             progress=progress,
             today=today,
             only_paths=options.only_paths,
-            options=options.detector_options,
+            # The policy folder travels to detectors that read their own catalogue (ai-apis.yaml).
+            options={"policies": str(policy.root), **options.detector_options},
         )
         ctx.observations.extend(inventory.issues)
         detectors = select(options.only)

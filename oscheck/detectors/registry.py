@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from oscheck.detectors.ai_api import AIApiDetector
 from oscheck.detectors.interface import Detector
 from oscheck.detectors.project_license import ProjectLicenseDetector
 from oscheck.detectors.scancode import ScancodeDetector
@@ -19,6 +20,7 @@ DETECTORS: tuple[type[Detector], ...] = (
     ReuseDetector,
     ScancodeDetector,
     ProjectLicenseDetector,
+    AIApiDetector,  # after the dependency detector: reads its Component observations
 )
 
 # Groups a group needs to run first (their observations are read).

@@ -9,6 +9,6 @@ def load() -> None:
     global _loaded
     if _loaded:
         return
-    from oscheck.policy import project_license, scan_problems  # noqa: F401
+    from oscheck.policy import ai_api, project_license, scan_problems  # noqa: F401
 
     _loaded = True

@@ -1,0 +1,415 @@
+"""``policies/ai-apis.yaml`` read into typed, frozen views the scanners use.
+
+The detectors know nothing about any provider: every import name, class, host, key
+prefix and environment variable comes from the catalogue, so a verification body can
+add a provider by editing YAML. The catalogue's digest is part of the cache namespace,
+so an edited catalogue never returns stale per-file answers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from oscheck.errors import PolicyError
+from oscheck.i18n import _
+
+CATALOGUE_FILE = "ai-apis.yaml"
+MODES = ("compatible", "hosted", "router", "local")
+
+
+@dataclass(frozen=True)
+class Provider:
+    id: str
+    name: str
+    hosts: tuple[str, ...]
+    key_env: tuple[str, ...] = ()
+    open_weights_served: bool = False
+
+
+@dataclass(frozen=True)
+class ClientSpec:
+    """A callable that creates a client or calls the API (see the YAML's header)."""
+
+    symbol: str
+    provider: str | None
+    mode: str
+    endpoint_args: tuple[str, ...] = ()
+    url_args: tuple[str, ...] = ()
+    endpoint_env: tuple[str, ...] = ()
+    default: str | None = None
+    model_arg: str | None = None
+    provider_arg: str | None = None
+    instance: bool = False  # a ready-made provider instance (Vercel's `openai`)
+
+
+@dataclass(frozen=True)
+class ModuleSpec:
+    module: str
+    provider: str
+    mode: str
+
+
+@dataclass(frozen=True)
+class FactorySpec:
+    symbol: str
+    arg: int
+    keyword: str
+    values: tuple[str, ...]
+    provider: str
+    endpoint_args: tuple[str, ...] = ()
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    ecosystem: str
+    name: str
+    provider: str | None
+    mode: str
+
+
+@dataclass(frozen=True)
+class KeyPattern:
+    prefix: str
+    provider: str
+    min: int
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    """The per-language part of the catalogue (Python and JavaScript share this shape)."""
+
+    modules: tuple[ModuleSpec, ...] = ()
+    clients: Mapping[str, ClientSpec] = field(default_factory=dict)
+    factories: tuple[FactorySpec, ...] = ()
+    module_endpoint_attributes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    mock_modules: tuple[str, ...] = ()
+    mock_calls: tuple[str, ...] = ()
+    http_modules: tuple[str, ...] = ()
+    http_calls: tuple[str, ...] = ()
+
+    def module_for(self, dotted: str) -> ModuleSpec | None:
+        """The longest catalogue module that ``dotted`` is, or is inside of."""
+        best: ModuleSpec | None = None
+        for m in self.modules:
+            if (dotted == m.module or dotted.startswith(m.module + ".")) and (
+                best is None or len(m.module) > len(best.module)
+            ):
+                best = m
+        return best
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    digest: str
+    providers: Mapping[str, Provider]
+    python: LanguageSpec
+    javascript: LanguageSpec
+    java_packages: tuple[ModuleSpec, ...]
+    java_endpoint_methods: tuple[str, ...]
+    go_packages: tuple[ModuleSpec, ...]
+    go_endpoint_calls: tuple[str, ...]
+    jvm_go_defaults: Mapping[str, str]
+    packages: Mapping[tuple[str, str], PackageSpec]  # (ecosystem, lower-case name)
+    key_patterns: tuple[KeyPattern, ...]
+    key_placeholders: tuple[str, ...]
+    litellm_prefixes: Mapping[str, str]
+    model_names: tuple[tuple[re.Pattern[str], str], ...]
+    local_pypi: frozenset[str]
+    local_npm: frozenset[str]
+    local_python_modules: tuple[str, ...]
+    local_images: tuple[str, ...]
+    local_ports: frozenset[int]
+    local_env: frozenset[str]
+    local_key_values: frozenset[str]
+    local_host_names: frozenset[str]
+    local_host_suffixes: tuple[str, ...]
+    endpoint_env_suffixes: tuple[str, ...]
+
+    # -- derived lookups -------------------------------------------------------------
+    @cached_property
+    def _exact_hosts(self) -> dict[str, str]:
+        return {h: p.id for p in self.providers.values() for h in p.hosts if "*" not in h}
+
+    @cached_property
+    def _wild_hosts(self) -> list[tuple[re.Pattern[str], str]]:
+        out = []
+        for p in self.providers.values():
+            for h in p.hosts:
+                if "*" in h:
+                    rx = re.escape(h).replace(r"\*\.", r"(?:[a-z0-9-]+\.)+").replace(r"\*", r"[a-z0-9-]+")
+                    out.append((re.compile(rx + r"\Z"), p.id))
+        return out
+
+    def provider_of_host(self, host: str) -> str | None:
+        """The provider whose API answers at ``host`` (lower case, no port), if any."""
+        host = host.lower().rstrip(".")
+        hit = self._exact_hosts.get(host)
+        if hit is not None:
+            return hit
+        for rx, pid in self._wild_hosts:
+            if rx.match(host):
+                return pid
+        return None
+
+    @cached_property
+    def host_regex(self) -> re.Pattern[str]:
+        """Finds catalogue hosts inside arbitrary text (URLs, bare host names)."""
+        parts = []
+        for p in self.providers.values():
+            for h in p.hosts:
+                parts.append(re.escape(h).replace(r"\*", r"[A-Za-z0-9.-]*"))
+        parts.sort(key=len, reverse=True)
+        return re.compile(r"(?<![A-Za-z0-9.-])(?:" + "|".join(parts) + r")(?![A-Za-z0-9-])", re.IGNORECASE)
+
+    @cached_property
+    def key_regex(self) -> re.Pattern[str]:
+        alts = [
+            re.escape(k.prefix) + r"[A-Za-z0-9_-]{" + str(k.min) + r",}"
+            for k in sorted(self.key_patterns, key=lambda k: -len(k.prefix))
+        ]
+        return re.compile(r"(?<![A-Za-z0-9_-])(?:" + "|".join(alts) + r")(?![A-Za-z0-9_-])")
+
+    def key_provider(self, token: str) -> KeyPattern | None:
+        for k in sorted(self.key_patterns, key=lambda k: -len(k.prefix)):
+            if token.startswith(k.prefix) and len(token) - len(k.prefix) >= k.min:
+                return k
+        return None
+
+    @cached_property
+    def key_env_vars(self) -> dict[str, str]:
+        return {v: p.id for p in self.providers.values() for v in p.key_env}
+
+    @cached_property
+    def trigger_bytes(self) -> re.Pattern[bytes]:
+        """A cheap pre-filter: a file without any of these tokens has no finding.
+
+        Built from every name the scanners look for; a miss skips parsing entirely,
+        which is what makes a scan of a large repository fast.
+        """
+        words: set[str] = set()
+        for spec in (self.python, self.javascript):
+            for m in spec.modules:
+                words.add(m.module.split(".")[-1] if "/" not in m.module else m.module)
+            for c in spec.clients.values():
+                # Every import of the client's module spells its first component.
+                words.add(c.symbol.split(".")[0])
+            for f in spec.factories:
+                words.update(f.values)
+        for m in (*self.java_packages, *self.go_packages):
+            words.add(m.module)
+        for p in self.providers.values():
+            for h in p.hosts:
+                words.add(max(h.split("*"), key=len).strip("."))
+            words.update(p.key_env)
+        for k in self.key_patterns:
+            words.add(k.prefix)
+        words.update(self.local_python_modules)
+        words.update(self.local_env)
+        words.update(i.split("/")[-1] for i in self.local_images)
+        words.discard("")
+        return _trie_regex(sorted(words))
+
+    def model_provider(self, model: str) -> str | None:
+        for rx, pid in self.model_names:
+            if rx.search(model):
+                return pid
+        return None
+
+
+def _trie_regex(words: Sequence[str]) -> re.Pattern[bytes]:
+    """One regex that matches any of ``words``, factored as a trie (fast in ``re``)."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict[str, Any]) -> str:
+        alts = []
+        end = False
+        for ch in sorted(node):
+            if ch == "":
+                end = True
+                continue
+            alts.append(re.escape(ch) + build(node[ch]))
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    return re.compile(build(trie).encode())
+
+
+# -- loading ---------------------------------------------------------------------------
+
+
+def shipped_policy_dir() -> Path:
+    """``$OSCHECK_POLICIES``, else the ``policies/`` folder next to the package."""
+    env = os.environ.get("OSCHECK_POLICIES")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parents[3]
+    for candidate in (here / "oscheck" / "policies", here / "policies"):
+        if (candidate / CATALOGUE_FILE).is_file():
+            return candidate
+    return here / "policies"
+
+
+_loaded: dict[tuple[str, int, int], Catalogue] = {}
+
+
+def load_catalogue(policies: Path | None = None) -> Catalogue:
+    """The catalogue of ``policies`` (the shipped folder when ``None``), parsed once."""
+    path = (policies or shipped_policy_dir()) / CATALOGUE_FILE
+    try:
+        st = path.stat()
+        key = (str(path), st.st_mtime_ns, st.st_size)
+        if key in _loaded:
+            return _loaded[key]
+        raw = path.read_bytes()
+    except OSError:
+        raise PolicyError(_("{path}: policy file not found", path=path)) from None
+    try:
+        data = yaml.safe_load(raw)
+        cat = _build(data, hashlib.sha256(raw).hexdigest()[:12])
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise PolicyError(_("{where}: invalid YAML in a policy file", where=where)) from None
+    except (KeyError, TypeError, ValueError, AttributeError, re.error) as exc:
+        raise PolicyError(_("{path}: unexpected content ({problem})", path=path, problem=exc)) from None
+    _loaded[key] = cat
+    return cat
+
+
+def _t(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def _mode(value: Any) -> str:
+    mode = str(value or "hosted")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    return mode
+
+
+def _client(row: Mapping[str, Any]) -> ClientSpec:
+    return ClientSpec(
+        symbol=str(row["symbol"]),
+        provider=row.get("provider"),
+        mode=_mode(row.get("mode")),
+        endpoint_args=_t(row.get("endpoint_args")),
+        url_args=_t(row.get("url_args")),
+        endpoint_env=_t(row.get("endpoint_env")),
+        default=row.get("default"),
+        model_arg=row.get("model_arg"),
+        provider_arg=row.get("provider_arg"),
+        instance=bool(row.get("instance", False)),
+    )
+
+
+def _modules(rows: Any, key: str = "module") -> tuple[ModuleSpec, ...]:
+    return tuple(ModuleSpec(str(r[key]), str(r["provider"]), _mode(r.get("mode"))) for r in rows or ())
+
+
+def _language(raw: Mapping[str, Any]) -> LanguageSpec:
+    return LanguageSpec(
+        modules=_modules(raw.get("modules")),
+        clients={c.symbol: c for c in (_client(r) for r in raw.get("clients") or ())},
+        factories=tuple(
+            FactorySpec(
+                symbol=str(r["symbol"]),
+                arg=int(r.get("arg", 0)),
+                keyword=str(r.get("keyword", "")),
+                values=_t(r.get("values")),
+                provider=str(r["provider"]),
+                endpoint_args=_t(r.get("endpoint_args")),
+                default=r.get("default"),
+            )
+            for r in raw.get("factories") or ()
+        ),
+        module_endpoint_attributes={str(k): _t(v) for k, v in (raw.get("module_endpoint_attributes") or {}).items()},
+        mock_modules=_t(raw.get("mock_modules")),
+        mock_calls=_t(raw.get("mock_calls")),
+        http_modules=_t(raw.get("http_modules")),
+        http_calls=_t(raw.get("http_calls")),
+    )
+
+
+def _build(data: Mapping[str, Any], digest: str) -> Catalogue:
+    providers = {
+        pid: Provider(
+            id=pid,
+            name=str(row.get("name", pid)),
+            hosts=tuple(h.lower() for h in _t(row.get("hosts"))),
+            key_env=_t(row.get("key_env")),
+            open_weights_served=bool(row.get("open_weights_served", False)),
+        )
+        for pid, row in (data.get("providers") or {}).items()
+    }
+    packages: dict[tuple[str, str], PackageSpec] = {}
+    for eco, rows in (data.get("packages") or {}).items():
+        for r in rows or ():
+            spec = PackageSpec(str(eco), str(r["name"]), r.get("provider"), _mode(r.get("mode")))
+            packages[(spec.ecosystem, spec.name.lower())] = spec
+    local = data.get("local_servers") or {}
+    hosts = data.get("local_hosts") or {}
+    java = data.get("java") or {}
+    go = data.get("go") or {}
+    cat = Catalogue(
+        digest=digest,
+        providers=providers,
+        python=_language(data.get("python") or {}),
+        javascript=_language(data.get("javascript") or {}),
+        java_packages=_modules(java.get("packages"), "prefix"),
+        java_endpoint_methods=_t(java.get("endpoint_methods")),
+        go_packages=_modules(go.get("packages"), "prefix"),
+        go_endpoint_calls=_t(go.get("endpoint_calls")),
+        jvm_go_defaults={**(java.get("defaults") or {}), **(go.get("defaults") or {})},
+        packages=packages,
+        key_patterns=tuple(
+            KeyPattern(str(r["prefix"]), str(r["provider"]), int(r.get("min", 20))) for r in data.get("key_patterns") or ()
+        ),
+        key_placeholders=tuple(s.lower() for s in _t(data.get("key_placeholders"))),
+        litellm_prefixes={str(k): str(v) for k, v in (data.get("litellm_prefixes") or {}).items()},
+        model_names=tuple((re.compile(str(r["pattern"])), str(r["provider"])) for r in data.get("model_names") or ()),
+        local_pypi=frozenset(s.lower() for s in _t(local.get("pypi"))),
+        local_npm=frozenset(_t(local.get("npm"))),
+        local_python_modules=_t(local.get("python_modules")),
+        local_images=_t(local.get("images")),
+        local_ports=frozenset(int(p) for p in local.get("ports") or ()),
+        local_env=frozenset(_t(local.get("env"))),
+        local_key_values=frozenset(s.lower() for s in _t(local.get("key_values"))),
+        local_host_names=frozenset(s.lower() for s in _t(hosts.get("names"))),
+        local_host_suffixes=tuple(s.lower() for s in _t(hosts.get("suffixes"))),
+        endpoint_env_suffixes=_t(data.get("endpoint_env_suffixes")),
+    )
+    unknown = {
+        p
+        for p in [
+            *(c.provider for s in (cat.python, cat.javascript) for c in s.clients.values()),
+            *(m.provider for s in (cat.python, cat.javascript) for m in s.modules),
+            *(p.provider for p in cat.packages.values()),
+            *(k.provider for k in cat.key_patterns),
+        ]
+        if p is not None and p not in providers
+    }
+    unknown |= {v for v in cat.litellm_prefixes.values() if v != "local" and v not in providers}
+    if unknown:
+        raise ValueError("unknown provider ids: " + ", ".join(sorted(unknown)))
+    return cat

@@ -1,0 +1,82 @@
+"""The fallback for files that do not parse (Python 2, templates, minified or broken JS).
+
+A line-by-line scan for import statements of catalogue SDKs, endpoint arguments written as
+literals, quoted API hosts and keys. Less exact than the parsers (it cannot follow names),
+so every use it reports says ``parse: token`` and the file gets a note.
+"""
+
+from __future__ import annotations
+
+import re
+
+from oscheck.detectors.ai_api.catalogue import Catalogue, LanguageSpec
+from oscheck.detectors.ai_api.common import Lines, host_uses, key_uses
+from oscheck.detectors.ai_api.records import EndpointRef, FileResult, RawUse, Step
+
+_PY_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*))", re.M)
+_JS_IMPORT = re.compile(r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)(['"])([^'"\n]{1,200})\1""")
+_QUOTED = re.compile(r"""(['"`])((?:(?!\1)[^\\\n]|\\.){0,2000})\1""")
+_ENDPOINT = re.compile(
+    r"""\b(base_url|api_base|openai_api_base|baseURL|baseUrl|azure_endpoint|endpoint|api_endpoint|server_url)\b"""
+    r"""\s*[=:]\s*(?:(['"`])([^'"`\n]{0,500})\2|([^\s,)}\n]{1,200}))"""
+)
+_COMMENT = {"python": re.compile(r"^\s*#.*$", re.M), "javascript": re.compile(r"^\s*(//|/?\*).*$", re.M)}
+_HOST_IN_COMMENT = re.compile(r"(#|//).*$")
+
+
+def token_scan(text: str, cat: Catalogue, language: str) -> FileResult:
+    """Uses found without a parser; ``parse`` is ``token``."""
+    result = FileResult(language=language, parse="token")
+    lines = Lines(text)
+    family = "python" if language == "python" else "javascript"
+    # Blank out whole-line comments (keeping offsets) so that mentions there do not count.
+    code = _COMMENT[family].sub(lambda m: " " * len(m.group(0)), text)
+    spec: LanguageSpec = cat.python if family == "python" else cat.javascript
+    endpoint = _first_endpoint(code, lines)
+    seen: set[str] = set()
+    for module, offset in _imports(code, family):
+        mod = spec.module_for(module)
+        if mod is None or mod.module in seen:
+            continue
+        seen.add(mod.module)
+        line = lines.line(offset)
+        client = next((c for c in spec.clients.values() if c.provider == mod.provider), None)
+        chain = [Step("import", line, module)]
+        if endpoint is not None and mod.mode == "compatible":
+            chain.append(Step("endpoint", endpoint.line, f"{endpoint.value} ({endpoint.kind})"))
+        result.uses.append(
+            RawUse(
+                provider=mod.provider,
+                mode=mod.mode,
+                via="import",
+                symbol=mod.module,
+                line=line,
+                chain=tuple(chain),
+                endpoint=endpoint if mod.mode == "compatible" else None,
+                endpoint_env=client.endpoint_env if client else (),
+                default=client.default if client else None,
+                module=module.split(".")[0] if family == "python" else module,
+            )
+        )
+    for m in _QUOTED.finditer(code):
+        body = m.group(2)
+        if cat.host_regex.search(body):
+            result.uses.extend(host_uses(body, cat, lines.line(m.start())))
+    result.uses.extend(key_uses(code, cat, lines))
+    return result
+
+
+def _imports(code: str, family: str) -> list[tuple[str, int]]:
+    if family == "python":
+        return [(m.group(1) or m.group(2), m.start()) for m in _PY_IMPORT.finditer(code)]
+    return [(m.group(2), m.start()) for m in _JS_IMPORT.finditer(code)]
+
+
+def _first_endpoint(code: str, lines: Lines) -> EndpointRef | None:
+    m = _ENDPOINT.search(code)
+    if m is None:
+        return None
+    line = lines.line(m.start())
+    if m.group(3) is not None:
+        return EndpointRef("literal", m.group(3), line=line, via="token")
+    return EndpointRef("unresolved", m.group(4), line=line, via="token")
