@@ -177,9 +177,9 @@ def scan_file(kind: str, data: bytes, scanners: _Scanners) -> FileResult:
     cat = scanners.cat
     if kind.startswith("manifest:"):
         return scan_manifest(kind.split(":", 1)[1], data.decode("utf-8", "replace"), cat)
-    if kind == "config" or (kind == "config:json" and cat.trigger_bytes.search(data)):
+    if kind == "config" or (kind == "config:json" and cat.may_be_relevant(data)):
         return scan_config(data.decode("utf-8", "replace"), cat)
-    if not cat.trigger_bytes.search(data):
+    if not cat.may_be_relevant(data):
         return FileResult(language=kind.split(":")[0], parse="skip")
     if kind == "python":
         return scanners.python.scan(data)
@@ -265,7 +265,7 @@ class AIApiDetector(Detector):
                 except OSError:
                     continue
                 result = scan_file(kind, data, scanners)
-                fresh[key] = result.to_json()
+                fresh[key] = result.to_json() if result.parse != "skip" else {"language": result.language, "parse": "skip"}
             files.append(_FileUses(record, kind, result))
         ctx.cache.put_many(namespace, fresh)
         ctx.stats["ai-api"] = {
@@ -397,6 +397,8 @@ class _Project:
                 if _RANK[c] > worst:
                     worst, cls, reason, endpoint, source = _RANK[c], c, r, value, how
                     provider = p or provider
+        if source == "sdk-default" and reason == "catalogue-host":
+            reason = "sdk-default"
         if raw.via == "router" and reason == "hosted-sdk":
             reason = "routed-to-hosted"
         if is_test_path(path) and f.result.mocked:

@@ -163,21 +163,39 @@ class Catalogue:
 
     @cached_property
     def host_regex(self) -> re.Pattern[str]:
-        """Finds catalogue hosts inside arbitrary text (URLs, bare host names)."""
-        parts = []
-        for p in self.providers.values():
-            for h in p.hosts:
-                parts.append(re.escape(h).replace(r"\*", r"[A-Za-z0-9.-]*"))
-        parts.sort(key=len, reverse=True)
-        return re.compile(r"(?<![A-Za-z0-9.-])(?:" + "|".join(parts) + r")(?![A-Za-z0-9-])", re.IGNORECASE)
+        """The literal core of every catalogue host (the longest part without a ``*``).
+
+        Only literals, so ``re`` stays fast; :meth:`find_hosts` widens each hit to the
+        whole host name and checks it against the catalogue.
+        """
+        parts = {max(h.split("*"), key=len).strip(".") for p in self.providers.values() for h in p.hosts}
+        # Case-sensitive on purpose: URLs are written in lower case, and IGNORECASE makes
+        # this search several times slower on every file.
+        return re.compile(_trie_regex(sorted(parts)).pattern.decode())
+
+    def find_hosts(self, text: str) -> list[tuple[int, str, str]]:
+        """(offset, host, provider) of every catalogue API host named in ``text``."""
+        out = []
+        for m in self.host_regex.finditer(text):
+            start, end = m.start(), m.end()
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] in ".-"):
+                start -= 1
+            while end < len(text) and (text[end].isalnum() or text[end] in ".-"):
+                end += 1
+            host = text[start:end].strip(".-").lower()
+            provider = self.provider_of_host(host)
+            if provider is not None:
+                out.append((start, host, provider))
+        return out
 
     @cached_property
     def key_regex(self) -> re.Pattern[str]:
+        """Keys by prefix; the left boundary is checked by :meth:`find_keys` (cheaper)."""
         alts = [
             re.escape(k.prefix) + r"[A-Za-z0-9_-]{" + str(k.min) + r",}"
             for k in sorted(self.key_patterns, key=lambda k: -len(k.prefix))
         ]
-        return re.compile(r"(?<![A-Za-z0-9_-])(?:" + "|".join(alts) + r")(?![A-Za-z0-9_-])")
+        return re.compile("|".join(alts))
 
     def key_provider(self, token: str) -> KeyPattern | None:
         for k in sorted(self.key_patterns, key=lambda k: -len(k.prefix)):
@@ -190,40 +208,84 @@ class Catalogue:
         return {v: p.id for p in self.providers.values() for v in p.key_env}
 
     @cached_property
-    def trigger_bytes(self) -> re.Pattern[bytes]:
-        """A cheap pre-filter: a file without any of these tokens has no finding.
-
-        Built from every name the scanners look for; a miss skips parsing entirely,
-        which is what makes a scan of a large repository fast.
-        """
+    def _trigger_words(self) -> set[str]:
         words: set[str] = set()
         for spec in (self.python, self.javascript):
             for m in spec.modules:
-                words.add(m.module.split(".")[-1] if "/" not in m.module else m.module)
+                words.add(m.module)
             for c in spec.clients.values():
-                # Every import of the client's module spells its first component.
-                words.add(c.symbol.split(".")[0])
+                # Any import of the client spells every part of its module's path.
+                words.add(c.symbol.rsplit(".", 1)[0])
             for f in spec.factories:
                 words.update(f.values)
         for m in (*self.java_packages, *self.go_packages):
             words.add(m.module)
         for p in self.providers.values():
-            for h in p.hosts:
-                words.add(max(h.split("*"), key=len).strip("."))
-            words.update(p.key_env)
+            words.update(p.hosts)
         for k in self.key_patterns:
             words.add(k.prefix)
         words.update(self.local_python_modules)
-        words.update(self.local_env)
         words.update(i.split("/")[-1] for i in self.local_images)
+        words.update(self.local_npm)
         words.discard("")
-        return _trie_regex(sorted(words))
+        return words
+
+    @cached_property
+    def _anchors(self) -> tuple[frozenset[bytes], tuple[bytes, ...]]:
+        """Each trigger word's most distinctive identifier token, and words that have none.
+
+        A file is tokenised once (lower case, split at anything that is not a letter or a
+        digit) and the token set is intersected with the anchors: one pass in C instead
+        of one substring search per word, which is what keeps unrelated files cheap.
+        """
+        anchors: set[bytes] = set()
+        slow: set[bytes] = set()
+        for word in self._trigger_words:
+            tokens = [t for t in re.split(r"[^a-z0-9]+", word.lower()) if t and t not in _GENERIC_TOKENS]
+            if tokens:
+                anchors.add(max(tokens, key=len).encode())
+            else:
+                slow.add(word.encode())
+        # A key's prefix may be glued to the key (AIzaSy…): those are searched as bytes.
+        for k in self.key_patterns:
+            if k.prefix[-1].isalnum():
+                slow.add(k.prefix.encode())
+        return frozenset(anchors), tuple(sorted(slow))
+
+    def may_be_relevant(self, data: bytes) -> bool:
+        """False when ``data`` cannot contain any use (a cheap pre-filter, no false negatives
+        for the words of the catalogue)."""
+        anchors, slow = self._anchors
+        if not anchors.isdisjoint(data.translate(_TOKEN_TABLE).split()):
+            return True
+        return any(w in data for w in slow)
+
+    @cached_property
+    def python_roots(self) -> frozenset[str]:
+        """First components of every Python module the scanners care about."""
+        spec = self.python
+        names = [m.module for m in spec.modules] + [c.symbol for c in spec.clients.values()]
+        names += [f.symbol for f in spec.factories] + list(self.local_python_modules)
+        return frozenset(n.split(".")[0] for n in names)
 
     def model_provider(self, model: str) -> str | None:
         for rx, pid in self.model_names:
             if rx.search(model):
                 return pid
         return None
+
+
+# Lower-case letters and digits stay; everything else separates tokens.
+_TOKEN_TABLE = bytes(
+    (c + 32) if 65 <= c <= 90 else (c if (48 <= c <= 57 or 97 <= c <= 122) else 32) for c in range(256)
+)
+# Tokens too common to say anything on their own (a host's "api", a module's "sdk").
+_GENERIC_TOKENS = frozenset(
+    "api com ai co cn kr v1 v2 sdk client runtime inference agent agents cloud www io net org "
+    "models model services service stream apigw openai-compatible compatible provider js java go rest "
+    "hub index llms llm embeddings chat core intl fips us east github golang dev software amazon aws "
+    "springframework theokanning langchain4j tmc x text generation wanted community chat".split()
+)
 
 
 def _trie_regex(words: Sequence[str]) -> re.Pattern[bytes]:

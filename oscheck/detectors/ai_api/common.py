@@ -38,6 +38,8 @@ def key_uses(
 ) -> Iterator[RawUse]:
     """API keys with a provider's prefix anywhere in ``text`` (never returned in clear)."""
     for m in cat.key_regex.finditer(text):
+        if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "_-"):
+            continue
         token = m.group(0)
         spec = cat.key_provider(token)
         if spec is None or is_placeholder(token[len(spec.prefix) :], cat):
@@ -58,10 +60,8 @@ def key_uses(
 def host_uses(text: str, cat: Catalogue, line: int, via: str = "url") -> Iterator[RawUse]:
     """Catalogue API hosts named in one string (a URL or a bare host)."""
     seen: set[str] = set()
-    for m in cat.host_regex.finditer(text):
-        host = m.group(0).lower()
-        provider = cat.provider_of_host(host)
-        if provider is None or provider in seen:
+    for _offset, host, provider in cat.find_hosts(text):
+        if provider in seen:
             continue
         seen.add(provider)
         url = next((u for u in _URL.findall(text) if host in u.lower()), host).split("?")[0]

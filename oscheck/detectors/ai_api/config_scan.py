@@ -53,11 +53,12 @@ def scan_config(text: str, cat: Catalogue) -> FileResult:
     result = FileResult(language="config", parse="config")
     lines = Lines(text)
     pending_name: tuple[str, int] | None = None
+    host_lines = {lines.line(m.start()) for m in cat.host_regex.finditer(text)}
     for i, raw in enumerate(text.splitlines(), 1):
         stripped = raw.strip()
         if not stripped or stripped.startswith(_COMMENT):
             continue
-        if cat.host_regex.search(raw):
+        if i in host_lines:
             result.uses.extend(u for u in host_uses(raw, cat, i, via="config"))
         m = _IMAGE.match(raw)
         if m and any(m.group(1).split(":")[0].endswith(img) for img in cat.local_images):

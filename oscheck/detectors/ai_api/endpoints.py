@@ -56,11 +56,9 @@ def host_of(url: str) -> str | None:
 def classify_host(url: str, cat: Catalogue, allowed: tuple[str, ...]) -> HostVerdict:
     host = host_of(url)
     if host is None:
-        provider = None
-        m = cat.host_regex.search(url)
-        if m is not None:
-            provider = cat.provider_of_host(m.group(0))
-            return HostVerdict(HostKind.API, m.group(0).lower(), provider, "catalogue host")
+        found = cat.find_hosts(url)
+        if found:
+            return HostVerdict(HostKind.API, found[0][1], found[0][2], "catalogue host")
         return HostVerdict(HostKind.UNKNOWN, None, None, "host not readable")
     if host == "unix-socket":
         return HostVerdict(HostKind.LOCAL, host, None, "unix socket")

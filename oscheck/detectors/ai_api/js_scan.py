@@ -76,6 +76,9 @@ class JsScanner:
         self.cat = cat
         self.spec = cat.javascript
         self._mock_calls = set(self.spec.mock_calls)
+        names = {m.module for m in self.spec.modules} | {c.symbol.rsplit(".", 1)[0] for c in self.spec.clients.values()}
+        names |= set(cat.local_npm)
+        self._modules = tuple(f"{q}{n}{q}" for n in sorted(names) for q in ("'", '"', "`"))
 
     def scan(self, data: bytes, dialect: str) -> FileResult:
         text = data.decode("utf-8", "replace")
@@ -83,6 +86,9 @@ class JsScanner:
             result = token_scan(text, self.cat, "javascript")
             result.parse_error = "minified (a line longer than 2000 characters)"
             return result
+        if not any(m in text for m in self._modules):
+            # No catalogue package is imported: only string literals (hosts, keys) matter.
+            return token_scan(text, self.cat, "javascript", parse="literal")
         tree = _parser(dialect).parse(data)
         if tree.root_node.has_error:
             result = token_scan(text, self.cat, "javascript")

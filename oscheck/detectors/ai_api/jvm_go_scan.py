@@ -47,13 +47,18 @@ class JvmGoScanner:
         self.cat = cat
 
     def scan(self, data: bytes, language: str) -> FileResult:
+        packages = self.cat.go_packages if language == "go" else self.cat.java_packages
+        if not any(p.module.encode() in data for p in packages):
+            # No SDK package named anywhere: only string literals (hosts, keys) can matter.
+            result = token_scan(data.decode("utf-8", "replace"), self.cat, "javascript", parse="literal")
+            result.language = language
+            return result
         tree = _parser(language).parse(data)
         if tree.root_node.has_error:
             result = token_scan(data.decode("utf-8", "replace"), self.cat, "javascript")
             result.language = language
             result.parse_error = "syntax error"
             return result
-        packages = self.cat.go_packages if language == "go" else self.cat.java_packages
         setters = set(self.cat.go_endpoint_calls if language == "go" else self.cat.java_endpoint_methods)
         result = FileResult(language=language, parse="tree-sitter")
         imports: list[tuple[str, int]] = []

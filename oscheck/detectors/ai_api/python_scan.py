@@ -24,6 +24,8 @@ _ENV_SET = {"os.environ.setdefault", "os.putenv"}
 _IMPORTERS = {"importlib.import_module", "__import__", "import_module"}
 _MOCK_PARAMS = {"monkeypatch", "mocker", "httpx_mock", "respx_mock", "requests_mock"}
 _MAX_DEPTH = 12
+_FUNCTIONS = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda})
+_INTERESTING = frozenset({ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign, ast.Call, ast.Constant, ast.ClassDef})
 
 
 @dataclass
@@ -54,6 +56,9 @@ class PythonScanner:
 
     def scan(self, data: bytes) -> FileResult:
         text = data.decode("utf-8", "replace")
+        if not self._imports_something(text):
+            # No SDK import: only string literals (hosts, keys) can matter; no AST needed.
+            return token_scan(text, self.cat, "python", parse="literal")
         try:
             tree = ast.parse(data)
         except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
@@ -66,6 +71,23 @@ class PythonScanner:
             result = token_scan(text, self.cat, "python")
             result.parse_error = "RecursionError: nesting too deep"
             return result
+
+
+    def _imports_something(self, text: str) -> bool:
+        roots = self.cat.python_roots
+        for m in _IMPORT_LINE.finditer(text):
+            for group in m.groups():
+                if group:
+                    for name in group.split(","):
+                        if name.strip().split(".")[0] in roots:
+                            return True
+        return False
+
+
+_IMPORT_LINE = re.compile(
+    r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([\w., \t]+))|(?:import_module|__import__)\(\s*['\"]([\w.]+)",
+    re.M,
+)
 
 
 class _Visit:
@@ -134,13 +156,16 @@ class _Visit:
                     module=binding.target.split(".")[0],
                 )
             )
-        for const in self.strings:
+        hosts = self.cat.host_regex.search(self.text) is not None
+        keys = self.cat.key_regex.search(self.text) is not None
+        for const in self.strings if hosts or keys else ():
             if id(const) in self.docstrings or id(const) in self.consumed:
                 continue
             value = const.value
             assert isinstance(value, str)
-            uses.extend(host_uses(value, self.cat, const.lineno))
-            if self.cat.key_regex.search(value):
+            if hosts:
+                uses.extend(host_uses(value, self.cat, const.lineno))
+            if keys and self.cat.key_regex.search(value):
                 uses.extend(key_uses(value, self.cat, None, line=const.lineno))
         for binding in self.bindings.values():
             for local in self.cat.local_python_modules:
@@ -159,16 +184,29 @@ class _Visit:
             self.docstrings.add(id(body[0].value))
 
     def _walk(self, stmts: list[ast.stmt]) -> None:
+        # An explicit stack and a dispatch on the node's type: this loop runs once per
+        # node of every parsed file, so it avoids NodeVisitor and isinstance chains.
         stack: list[ast.AST] = list(reversed(stmts))
+        pop, extend, visit = stack.pop, stack.extend, self._visit
+        function_types = _FUNCTIONS
+        interesting = _INTERESTING
         while stack:
             node = stack.pop()
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
-                self._function(node)
+            t = type(node)
+            if t in function_types:
+                self._function(node)  # type: ignore[arg-type]
                 continue
-            if isinstance(node, ast.ClassDef):
-                self._docstring(node)
-            self._visit(node)
-            stack.extend(reversed(list(ast.iter_child_nodes(node))))
+            if t in interesting:
+                if t is ast.ClassDef:
+                    self._docstring(node)
+                visit(node)
+            for name in node._fields:
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    extend(v for v in reversed(value) if isinstance(v, ast.AST))
+                elif isinstance(value, ast.AST):
+                    stack.append(value)
+        del pop
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
         for d in getattr(node, "decorator_list", ()):

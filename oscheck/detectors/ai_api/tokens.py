@@ -21,16 +21,26 @@ _ENDPOINT = re.compile(
     r"""\s*[=:]\s*(?:(['"`])([^'"`\n]{0,500})\2|([^\s,)}\n]{1,200}))"""
 )
 _COMMENT = {"python": re.compile(r"^\s*#.*$", re.M), "javascript": re.compile(r"^\s*(//|/?\*).*$", re.M)}
-_HOST_IN_COMMENT = re.compile(r"(#|//).*$")
+_DOCSTRING = re.compile(r"""^[ \t]*[rRbBuU]{0,2}(\"\"\"|\'\'\').*?\1""", re.M | re.S)
 
 
-def token_scan(text: str, cat: Catalogue, language: str) -> FileResult:
-    """Uses found without a parser; ``parse`` is ``token``."""
-    result = FileResult(language=language, parse="token")
+def _blank(m: re.Match[str]) -> str:
+    return re.sub(r"[^\n]", " ", m.group(0))
+
+
+def token_scan(text: str, cat: Catalogue, language: str, parse: str = "token") -> FileResult:
+    """Uses found without a parser; ``parse`` is ``token`` (or ``literal`` when the file
+    parses but has no SDK import, so only its string literals matter)."""
+    result = FileResult(language=language, parse=parse)
+    if parse == "literal" and not cat.host_regex.search(text) and not cat.key_regex.search(text):
+        return result  # nothing to find in the literals
     lines = Lines(text)
     family = "python" if language == "python" else "javascript"
-    # Blank out whole-line comments (keeping offsets) so that mentions there do not count.
-    code = _COMMENT[family].sub(lambda m: " " * len(m.group(0)), text)
+    # Blank out whole-line comments and statement-position docstrings (keeping offsets and
+    # line breaks) so that mentions there do not count.
+    code = _COMMENT[family].sub(_blank, text)
+    if family == "python":
+        code = _DOCSTRING.sub(_blank, code)
     spec: LanguageSpec = cat.python if family == "python" else cat.javascript
     endpoint = _first_endpoint(code, lines)
     seen: set[str] = set()
@@ -58,10 +68,15 @@ def token_scan(text: str, cat: Catalogue, language: str) -> FileResult:
                 module=module.split(".")[0] if family == "python" else module,
             )
         )
-    for m in _QUOTED.finditer(code):
-        body = m.group(2)
-        if cat.host_regex.search(body):
-            result.uses.extend(host_uses(body, cat, lines.line(m.start())))
+    seen: set[tuple[int, str]] = set()
+    for offset, _host, provider in cat.find_hosts(code):
+        line = lines.line(offset)
+        if (line, provider) in seen:
+            continue
+        seen.add((line, provider))
+        start = code.rfind("\n", 0, offset) + 1
+        end = code.find("\n", offset)
+        result.uses.extend(host_uses(code[start : end if end >= 0 else len(code)], cat, line))
     result.uses.extend(key_uses(code, cat, lines))
     return result
 
