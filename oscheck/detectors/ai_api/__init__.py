@@ -243,7 +243,9 @@ class AIApiDetector(Detector):
         namespace = f"ai-api/{SCANNER_VERSION}/{cat.digest}"
         todo: list[tuple[FileRecord, str]] = []
         for record in ctx.inventory.scannable():
-            if not record.is_scannable or not ctx.selected(record) or record.origin is not FileOrigin.FIRST_PARTY:
+            # Vendored code is someone else's library (an SDK's own sources name its host);
+            # generated files (bundles) are scanned: they ship what the project runs.
+            if not record.is_scannable or not ctx.selected(record) or record.origin is FileOrigin.VENDORED:
                 continue
             kind = file_kind(record.path)
             if kind is not None:
@@ -482,7 +484,8 @@ class _Project:
             cls, reason = Classification.EXTERNAL, "hosted-sdk"
         else:
             router = raw.module == "router"
-            linked = [
+            linked = [u for r, u in code if not router and _same_package(raw.module or "", r.module or "")]
+            linked = linked or [
                 u
                 for r, u in code
                 if (router and r.via == "router") or (not router and r.provider == raw.provider and r.mode == "compatible")
@@ -509,6 +512,15 @@ class _Project:
             chain=tuple(steps),
             parse=parse,
         )
+
+
+def _same_package(declared: str, imported: str) -> bool:
+    """Whether code importing ``imported`` uses the declared distribution ``declared``."""
+    if not declared or not imported:
+        return False
+    if "/" in declared and "." in declared.split("/")[0]:  # a Go module path
+        return imported == declared or imported.startswith(declared + "/")
+    return normalize_pypi(imported.split(".")[0]) == normalize_pypi(declared) or imported == declared
 
 
 def _pkg_key(ecosystem: str, name: str) -> str:

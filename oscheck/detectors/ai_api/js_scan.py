@@ -353,7 +353,8 @@ class _JsVisit:
             first = self.consts[_text(first)]
         if first.type == "object":
             return first, any(c.type == "spread_element" for c in first.named_children)
-        return None, first.type not in ("string", "template_string", "number")
+        # An options object we cannot see (a parameter, an imported config) may set the endpoint.
+        return None, first.type in ("identifier", "spread_element")
 
     def _find(self, obj: ts.Node, path: str) -> ts.Node | None:
         head, _, rest = path.partition(".")

@@ -79,7 +79,8 @@ class PythonScanner:
             for group in m.groups():
                 if group:
                     for name in group.split(","):
-                        if name.strip().split(".")[0] in roots:
+                        words = name.split()
+                        if words and words[0].split(".")[0] in roots:
                             return True
         return False
 
