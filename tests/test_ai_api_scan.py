@@ -39,7 +39,7 @@ def _opts(**kw: object) -> ScanOptions:
 def test_use_track_makes_external_use_an_error_and_dev_track_a_warning(tmp_path: Path) -> None:
     root = _repo(tmp_path, APP)
     use = scan(str(root), _opts(program="nipa-oss-ai-use-2026", track="use"))
-    dev = scan(str(root), _opts(program="nipa-oss-ai-use-2026", track="dev"))
+    dev = scan(str(root), _opts(program="nipa-oss-ai-dev-2026", track="dev"))
     by_rule = {(f.rule_id, f.location.line): f for f in use.findings if f.location.path == "app/chat.py"}
     assert by_rule[("API001", 6)].severity is Severity.ERROR
     assert by_rule[("API001", 6)].data["provider"] == "anthropic"
@@ -54,7 +54,8 @@ def test_use_track_makes_external_use_an_error_and_dev_track_a_warning(tmp_path:
 def test_keys_are_never_printed(tmp_path: Path) -> None:
     root = _repo(tmp_path, {**APP, ".env": f"ANTHROPIC_API_KEY={KEY}\nOPENAI_API_KEY=abcdefghijklmnop1234\n"})
     out = tmp_path / "report.json"
-    proc = run_oscheck("scan", str(root), "--only", "ai-api", "--format", "json", "--output", str(out))
+    use = ("--program", "nipa-oss-ai-use-2026", "--track", "use")
+    proc = run_oscheck("scan", str(root), "--only", "ai-api", *use, "--format", "json", "--output", str(out))
     assert proc.returncode == 1, proc.stderr
     text = out.read_text(encoding="utf-8")
     assert KEY not in text and KEY[8:] not in text

@@ -342,7 +342,8 @@ class _Project:
         uses += [self._manifest(path, raw, parse, code) for path, raw, parse in manifests]
         counts: dict[tuple[str | None, str], int] = defaultdict(int)
         for use in uses:
-            base = f"{use.via}|{use.provider}|{use.symbol}|{use.classification.value}|{use.endpoint or ''}"
+            endpoint = "" if use.via == "manifest" else (use.endpoint or "")  # a manifest's "endpoint" is a place
+            base = f"{use.via}|{use.provider}|{use.symbol}|{use.classification.value}|{endpoint}"
             counts[(use.location.path, base)] += 1
             n = counts[(use.location.path, base)]
             out.append(replace(use, key=base if n == 1 else f"{base}#{n}"))

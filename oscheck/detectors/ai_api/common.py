@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from oscheck.detectors.ai_api.catalogue import Catalogue
 from oscheck.detectors.ai_api.records import RawUse, Step, redact
 
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"`<>)\]}]+")
+# The scheme is bounded so that a long run of letters cannot make this quadratic.
+_URL = re.compile(r"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,15}://[^\s'\"`<>)\]}]{1,2000}")
 
 
 class Lines:

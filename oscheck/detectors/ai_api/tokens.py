@@ -15,7 +15,6 @@ from oscheck.detectors.ai_api.records import EndpointRef, FileResult, RawUse, St
 
 _PY_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+([A-Za-z_][\w.]*)[ \t]+import\b|import[ \t]+([A-Za-z_][\w.]*))", re.M)
 _JS_IMPORT = re.compile(r"""(?:\bfrom\s*|\brequire\s*\(\s*|\bimport\s*\(\s*|\bimport\s+)(['"])([^'"\n]{1,200})\1""")
-_QUOTED = re.compile(r"""(['"`])((?:(?!\1)[^\\\n]|\\.){0,2000})\1""")
 _ENDPOINT = re.compile(
     r"""\b(base_url|api_base|openai_api_base|baseURL|baseUrl|azure_endpoint|endpoint|api_endpoint|server_url)\b"""
     r"""\s*[=:]\s*(?:(['"`])([^'"`\n]{0,500})\2|([^\s,)}\n]{1,200}))"""
@@ -74,9 +73,11 @@ def token_scan(text: str, cat: Catalogue, language: str, parse: str = "token") -
         if (line, provider) in seen:
             continue
         seen.add((line, provider))
-        start = code.rfind("\n", 0, offset) + 1
+        # The host's neighbourhood on its line (lines of minified code are huge).
+        start = max(code.rfind("\n", 0, offset) + 1, offset - 200)
         end = code.find("\n", offset)
-        result.uses.extend(host_uses(code[start : end if end >= 0 else len(code)], cat, line))
+        end = min(end if end >= 0 else len(code), offset + 500)
+        result.uses.extend(host_uses(code[start:end], cat, line))
     result.uses.extend(key_uses(code, cat, lines))
     return result
 
