@@ -64,9 +64,7 @@ def _data(use: AIApiUse) -> Mapping[str, JsonValue]:
         "endpoint": use.endpoint,
         "endpoint_source": use.endpoint_source,
         "parse": use.parse,
-        "chain": [
-            {"step": s.step, "path": s.path, "line": s.line, "detail": s.detail} for s in use.chain
-        ],
+        "chain": [{"step": s.step, "path": s.path, "line": s.line, "detail": s.detail} for s in use.chain],
         "key": use.key,
     }
     if use.open_weights_served:
@@ -182,7 +180,9 @@ def ai_api_test_only(ctx: PolicyContext) -> Iterator[Hit]:
     explanation=N_(
         "A key in the repository shows that a hosted AI API is used, and anyone who reads the repository can spend on it."
     ),
-    fix=N_("Revoke the key at the provider, remove it from the repository and its history, and stop using the hosted API."),
+    fix=N_(
+        "Revoke the key at the provider, remove it from the repository and its history, and stop using the hosted API."
+    ),
     requires=("ai-api",),
     tags=("ai-api", "secret"),
     sources=(_CALL, _RESEARCH),
@@ -200,7 +200,9 @@ def ai_api_key_committed(ctx: PolicyContext) -> Iterator[Hit]:
     explanation=N_(
         "Python 2 code, templates and minified bundles cannot be parsed; a token scan still finds SDK imports, API hosts and keys, but cannot follow names to an endpoint."
     ),
-    fix=N_("If the file is yours, make it parse (Python 3, plain JavaScript); otherwise mark it vendored or generated."),
+    fix=N_(
+        "If the file is yours, make it parse (Python 3, plain JavaScript); otherwise mark it vendored or generated."
+    ),
     requires=("ai-api",),
     tags=("ai-api",),
     sources=(_RESEARCH,),

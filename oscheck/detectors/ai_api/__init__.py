@@ -38,9 +38,9 @@ from oscheck.detectors.interface import DetectContext, Detector
 from oscheck.model import Component, FileOrigin, FileRecord, Location, Observation
 
 __all__ = [
+    "AIApiDetector",
     "AIApiParseFallback",
     "AIApiUse",
-    "AIApiDetector",
     "Classification",
     "EvidenceStep",
     "LocalInference",
@@ -136,7 +136,9 @@ REASONS = (
 _PY = (".py", ".pyw")
 _JS = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 _TEST_DIRS = re.compile(r"(^|/)(tests?|__tests__|__mocks__|spec|testing|test_utils|fixtures)(/|$)")
-_TEST_FILES = re.compile(r"(^|/)(test_[^/]*\.py|[^/]*_test\.(py|go)|conftest\.py|[^/]*\.(test|spec)\.[cm]?[jt]sx?|[^/]*Test\.java)$")
+_TEST_FILES = re.compile(
+    r"(^|/)(test_[^/]*\.py|[^/]*_test\.(py|go)|conftest\.py|[^/]*\.(test|spec)\.[cm]?[jt]sx?|[^/]*Test\.java)$"
+)
 
 
 def is_test_path(path: str) -> bool:
@@ -267,7 +269,9 @@ class AIApiDetector(Detector):
                 except OSError:
                     continue
                 result = scan_file(kind, data, scanners)
-                fresh[key] = result.to_json() if result.parse != "skip" else {"language": result.language, "parse": "skip"}
+                fresh[key] = (
+                    result.to_json() if result.parse != "skip" else {"language": result.language, "parse": "skip"}
+                )
             files.append(_FileUses(record, kind, result))
         ctx.cache.put_many(namespace, fresh)
         ctx.stats["ai-api"] = {
@@ -406,7 +410,7 @@ class _Project:
             reason = "routed-to-hosted"
         if is_test_path(path) and f.result.mocked:
             cls, reason = Classification.TEST_ONLY, "tests-with-mocks"
-        p = self.cat.providers.get(provider or "")
+        known = self.cat.providers.get(provider or "")
         return AIApiUse(
             detector=AIApiDetector.id,
             location=Location(path, raw.line),
@@ -422,7 +426,7 @@ class _Project:
             chain=tuple(steps),
             parse=f.result.parse,
             secret=raw.secret,
-            open_weights_served=bool(p and p.open_weights_served),
+            open_weights_served=bool(known and known.open_weights_served),
             model=raw.model,
         )
 
@@ -489,7 +493,8 @@ class _Project:
             linked = linked or [
                 u
                 for r, u in code
-                if (router and r.via == "router") or (not router and r.provider == raw.provider and r.mode == "compatible")
+                if (router and r.via == "router")
+                or (not router and r.provider == raw.provider and r.mode == "compatible")
             ]
             if linked:
                 top = max(linked, key=lambda u: _RANK[u.classification])
@@ -528,4 +533,4 @@ def _pkg_key(ecosystem: str, name: str) -> str:
     return normalize_pypi(name) if ecosystem == "pypi" else name.lower()
 
 
-__all__ += ["REASONS", "Step", "is_test_path", "file_kind"]
+__all__ += ["REASONS", "Step", "file_kind", "is_test_path"]

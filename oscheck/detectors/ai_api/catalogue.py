@@ -281,10 +281,67 @@ _TOKEN_TABLE = bytes(
 )
 # Tokens too common to say anything on their own (a host's "api", a module's "sdk").
 _GENERIC_TOKENS = frozenset(
-    "api com ai co cn kr v1 v2 sdk client runtime inference agent agents cloud www io net org "
-    "models model services service stream apigw openai-compatible compatible provider js java go rest "
-    "hub index llms llm embeddings chat core intl fips us east github golang dev software amazon aws "
-    "springframework theokanning langchain4j tmc x text generation wanted community chat".split()
+    [
+        "api",
+        "com",
+        "ai",
+        "co",
+        "cn",
+        "kr",
+        "v1",
+        "v2",
+        "sdk",
+        "client",
+        "runtime",
+        "inference",
+        "agent",
+        "agents",
+        "cloud",
+        "www",
+        "io",
+        "net",
+        "org",
+        "models",
+        "model",
+        "services",
+        "service",
+        "stream",
+        "apigw",
+        "openai-compatible",
+        "compatible",
+        "provider",
+        "js",
+        "java",
+        "go",
+        "rest",
+        "hub",
+        "index",
+        "llms",
+        "llm",
+        "embeddings",
+        "chat",
+        "core",
+        "intl",
+        "fips",
+        "us",
+        "east",
+        "github",
+        "golang",
+        "dev",
+        "software",
+        "amazon",
+        "aws",
+        "springframework",
+        "theokanning",
+        "langchain4j",
+        "tmc",
+        "x",
+        "text",
+        "generation",
+        "wanted",
+        "community",
+        "chat",
+    ]
 )
 
 
@@ -445,7 +502,8 @@ def _build(data: Mapping[str, Any], digest: str) -> Catalogue:
         jvm_go_defaults={**(java.get("defaults") or {}), **(go.get("defaults") or {})},
         packages=packages,
         key_patterns=tuple(
-            KeyPattern(str(r["prefix"]), str(r["provider"]), int(r.get("min", 20))) for r in data.get("key_patterns") or ()
+            KeyPattern(str(r["prefix"]), str(r["provider"]), int(r.get("min", 20)))
+            for r in data.get("key_patterns") or ()
         ),
         key_placeholders=tuple(s.lower() for s in _t(data.get("key_placeholders"))),
         litellm_prefixes={str(k): str(v) for k, v in (data.get("litellm_prefixes") or {}).items()},

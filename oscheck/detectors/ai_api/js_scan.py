@@ -391,7 +391,9 @@ class _JsVisit:
                         break
         if endpoint is not None:
             opaque = False
-            chain.append(Step("endpoint", endpoint.line, f"{endpoint.value or '$' + (endpoint.env or '')} ({endpoint.kind})"))
+            chain.append(
+                Step("endpoint", endpoint.line, f"{endpoint.value or '$' + (endpoint.env or '')} ({endpoint.kind})")
+            )
         return RawUse(
             provider=spec.provider,
             mode=spec.mode,

@@ -87,12 +87,12 @@ class JvmGoScanner:
                 stack.extend(reversed(node.named_children))
         consumed = endpoint.line if endpoint is not None else None
         seen: set[str] = set()
-        for path, line in imports:
-            spec = _package(packages, path)
+        for import_path, line in imports:
+            spec = _package(packages, import_path)
             if spec is None or spec.module in seen:
                 continue
             seen.add(spec.module)
-            chain = [Step("import", line, path)]
+            chain = [Step("import", line, import_path)]
             if endpoint is not None and spec.mode == "compatible":
                 chain.append(Step("endpoint", endpoint.line, f"{endpoint.value} (setter)"))
             result.uses.append(
@@ -100,12 +100,12 @@ class JvmGoScanner:
                     provider=spec.provider,
                     mode=spec.mode,
                     via="import",
-                    symbol=path,
+                    symbol=import_path,
                     line=line,
                     chain=tuple(chain),
                     endpoint=endpoint if spec.mode == "compatible" else None,
                     default=self.cat.jvm_go_defaults.get(spec.provider),
-                    module=path,
+                    module=import_path,
                 )
             )
         for node in strings:

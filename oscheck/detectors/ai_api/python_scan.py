@@ -72,7 +72,6 @@ class PythonScanner:
             result.parse_error = "RecursionError: nesting too deep"
             return result
 
-
     def _imports_something(self, text: str) -> bool:
         roots = self.cat.python_roots
         for m in _IMPORT_LINE.finditer(text):
@@ -357,7 +356,10 @@ class _Visit:
         while isinstance(node, ast.Attribute):
             node = node.value
         if isinstance(node, ast.Call):
-            return self._dotted(node.func, scope) is not None and self._client_spec(self._dotted(node.func, scope) or "") is not None
+            return (
+                self._dotted(node.func, scope) is not None
+                and self._client_spec(self._dotted(node.func, scope) or "") is not None
+            )
         return isinstance(node, ast.Name) and node.id not in self.bindings
 
     # -- values ----------------------------------------------------------------------
@@ -454,9 +456,9 @@ class _Visit:
         best: ClientSpec | None = None
         for spec in self.o._by_name.get(last, ()):
             module = spec.symbol.rsplit(".", 1)[0]
-            if name == spec.symbol or name.startswith(module + "."):
-                if best is None or len(spec.symbol) > len(best.symbol):
-                    best = spec
+            matches = name == spec.symbol or name.startswith(module + ".")
+            if matches and (best is None or len(spec.symbol) > len(best.symbol)):
+                best = spec
         return best
 
     def _import_step(self, name: str) -> Step | None:
@@ -482,9 +484,10 @@ class _Visit:
                 name, factory.provider, "hosted", endpoint_args=factory.endpoint_args, default=factory.default
             )
             return self._use(call, f"{name}({service!r})", spec, scope)
-        spec = self._client_spec(name)
-        if spec is None:
+        client = self._client_spec(name)
+        if client is None:
             return None
+        spec = client
         if spec.mode == "local":
             return RawUse(provider=None, mode="local", via="sdk", symbol=name, line=call.lineno)
         if spec.mode == "router":
@@ -556,7 +559,11 @@ class _Visit:
 
     def _module_call_use(self, call: ast.Call, name: str, provider: str, mode: str, module: str) -> RawUse:
         primary = next(
-            (c for c in self.cat.python.clients.values() if c.symbol.startswith(module.split(".")[0] + ".") and c.provider == provider),
+            (
+                c
+                for c in self.cat.python.clients.values()
+                if c.symbol.startswith(module.split(".")[0] + ".") and c.provider == provider
+            ),
             None,
         )
         chain: list[Step] = []

@@ -67,12 +67,12 @@ def token_scan(text: str, cat: Catalogue, language: str, parse: str = "token") -
                 module=module.split(".")[0] if family == "python" else module,
             )
         )
-    seen: set[tuple[int, str]] = set()
+    hosts_seen: set[tuple[int, str]] = set()
     for offset, _host, provider in cat.find_hosts(code):
         line = lines.line(offset)
-        if (line, provider) in seen:
+        if (line, provider) in hosts_seen:
             continue
-        seen.add((line, provider))
+        hosts_seen.add((line, provider))
         # The host's neighbourhood on its line (lines of minified code are huge).
         start = max(code.rfind("\n", 0, offset) + 1, offset - 200)
         end = code.find("\n", offset)
