@@ -261,12 +261,41 @@ class Catalogue:
         return any(w in data for w in slow)
 
     @cached_property
-    def python_roots(self) -> frozenset[str]:
-        """First components of every Python module the scanners care about."""
+    def python_prefixes(self) -> frozenset[str]:
+        """Every dotted prefix of a Python name the scanners care about (``google``,
+        ``google.genai``, ``google.genai.Client``, ...): an import of anything else
+        cannot lead to a use."""
         spec = self.python
         names = [m.module for m in spec.modules] + [c.symbol for c in spec.clients.values()]
         names += [f.symbol for f in spec.factories] + list(self.local_python_modules)
-        return frozenset(n.split(".")[0] for n in names)
+        out: set[str] = set()
+        for n in names:
+            parts = n.split(".")
+            out.update(".".join(parts[: i + 1]) for i in range(len(parts)))
+        return frozenset(out)
+
+    def python_import_matters(self, module: str, names: Sequence[str] = ()) -> bool:
+        """Whether ``import module`` (or ``from module import names``) can lead to a use."""
+        if self.python.module_for(module) is not None or any(
+            module == m or module.startswith(m + ".") for m in self.local_python_modules
+        ):
+            return True
+        if not names:
+            return module in self.python_prefixes
+        root = module.split(".")[0]
+        return any(
+            f"{module}.{n}" in self.python_prefixes or n == "*" or root in self._client_roots.get(n, ())
+            for n in names
+        )
+
+    @cached_property
+    def _client_roots(self) -> dict[str, set[str]]:
+        """Client class name -> first components of the modules it lives in (a class may be
+        imported from deeper inside its package: ``langchain_community.chat_models.openai``)."""
+        out: dict[str, set[str]] = {}
+        for c in self.python.clients.values():
+            out.setdefault(c.symbol.rsplit(".", 1)[-1], set()).add(c.symbol.split(".")[0])
+        return out
 
     def model_provider(self, model: str) -> str | None:
         for rx, pid in self.model_names:

@@ -73,19 +73,28 @@ class PythonScanner:
             return result
 
     def _imports_something(self, text: str) -> bool:
-        roots = self.cat.python_roots
+        """Whether any import of the file can lead to a use (else no AST is needed)."""
+        cat = self.cat
         for m in _IMPORT_LINE.finditer(text):
-            for group in m.groups():
-                if group:
-                    for name in group.split(","):
-                        words = name.split()
-                        if words and words[0].split(".")[0] in roots:
-                            return True
+            module, names, plain, dynamic = m.groups()
+            if module:
+                listed = [n.split()[0] for n in names.replace("(", " ").split(",") if n.split()] if names else []
+                if cat.python_import_matters(module, listed or ["*"] if names and "(" in names else listed):
+                    return True
+            elif plain:
+                for item in plain.split(","):
+                    words = item.split()
+                    if words and cat.python_import_matters(words[0]):
+                        return True
+            elif dynamic and cat.python_import_matters(dynamic):
+                return True
         return False
 
 
+# from M import a, b / from M import (a,   (a parenthesised list may continue: "*" = anything)
 _IMPORT_LINE = re.compile(
-    r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import|import[ \t]+([\w., \t]+))|(?:import_module|__import__)\(\s*['\"]([\w.]+)",
+    r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+([^\n#;]*)|import[ \t]+([\w., \t]+))"
+    r"|(?:import_module|__import__)\(\s*['\"]([\w.]+)",
     re.M,
 )
 
