@@ -284,7 +284,9 @@ class Catalogue:
             return module in self.python_prefixes
         root = module.split(".")[0]
         return any(
-            f"{module}.{n}" in self.python_prefixes or n == "*" or root in self._client_roots.get(n, ())
+            f"{module}.{n}" in self.python_prefixes
+            or (n == "*" and module in self.python_prefixes)
+            or root in self._client_roots.get(n, ())
             for n in names
         )
 
