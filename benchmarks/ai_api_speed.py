@@ -47,7 +47,9 @@ def semgrep_rules() -> dict[str, Any]:
     py_clients = [{"pattern": f"{c.symbol}(...)"} for c in cat.python.clients.values()]
     py_clients += [{"pattern": f'{f.symbol}("{v}", ...)'} for f in cat.python.factories for v in f.values]
     js_modules = sorted({m.module for m in cat.javascript.modules})
-    js_import = r"""(?:from\s*|require\(\s*|import\(\s*)['"](?:""" + "|".join(re.escape(m) for m in js_modules) + r""")['"]"""
+    js_import = (
+        r"""(?:from\s*|require\(\s*|import\(\s*)['"](?:""" + "|".join(re.escape(m) for m in js_modules) + r""")['"]"""
+    )
     hosts = sorted({h for p in cat.providers.values() for h in p.hosts})
     host_rx = "|".join(re.escape(h).replace(r"\*", r"[a-z0-9.-]*") for h in hosts)
     return {

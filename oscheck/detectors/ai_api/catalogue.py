@@ -99,13 +99,17 @@ class LanguageSpec:
 
     def module_for(self, dotted: str) -> ModuleSpec | None:
         """The longest catalogue module that ``dotted`` is, or is inside of."""
-        best: ModuleSpec | None = None
-        for m in self.modules:
-            if (dotted == m.module or dotted.startswith(m.module + ".")) and (
-                best is None or len(m.module) > len(best.module)
-            ):
-                best = m
-        return best
+        by_name = self._by_module
+        parts = dotted.split(".")
+        for i in range(len(parts), 0, -1):
+            hit = by_name.get(".".join(parts[:i]))
+            if hit is not None:
+                return hit
+        return by_name.get(dotted)
+
+    @cached_property
+    def _by_module(self) -> dict[str, ModuleSpec]:
+        return {m.module: m for m in self.modules}
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,30 @@ class Catalogue:
         """False when ``data`` cannot contain any use (a cheap pre-filter, no false negatives
         for the words of the catalogue)."""
         anchors, slow = self._anchors
+        if not anchors.isdisjoint(data.translate(_TOKEN_TABLE).split()):
+            return True
+        return any(w in data for w in slow)
+
+    @cached_property
+    def _literal_anchors(self) -> tuple[frozenset[bytes], tuple[bytes, ...]]:
+        """Anchors of hosts and key prefixes only (what matters in string literals)."""
+        anchors: set[bytes] = set()
+        slow: set[bytes] = set()
+        words = {h for p in self.providers.values() for h in p.hosts} | {k.prefix for k in self.key_patterns}
+        for word in words:
+            tokens = [t for t in re.split(r"[^a-z0-9]+", word.lower()) if t and t not in _GENERIC_TOKENS]
+            if tokens:
+                anchors.add(max(tokens, key=len).encode())
+            else:
+                slow.add(word.encode())
+        for k in self.key_patterns:
+            if k.prefix[-1].isalnum():
+                slow.add(k.prefix.encode())
+        return frozenset(anchors), tuple(sorted(slow))
+
+    def may_name_hosts_or_keys(self, data: bytes) -> bool:
+        """False when no string in ``data`` can name a catalogue host or hold a key."""
+        anchors, slow = self._literal_anchors
         if not anchors.isdisjoint(data.translate(_TOKEN_TABLE).split()):
             return True
         return any(w in data for w in slow)

@@ -88,6 +88,8 @@ class JsScanner:
             return result
         if not any(m in text for m in self._modules):
             # No catalogue package is imported: only string literals (hosts, keys) matter.
+            if not self.cat.may_name_hosts_or_keys(data):
+                return FileResult(language="javascript", parse="skip")
             return token_scan(text, self.cat, "javascript", parse="literal")
         tree = _parser(dialect).parse(data)
         if tree.root_node.has_error:

@@ -50,6 +50,8 @@ class JvmGoScanner:
         packages = self.cat.go_packages if language == "go" else self.cat.java_packages
         if not any(p.module.encode() in data for p in packages):
             # No SDK package named anywhere: only string literals (hosts, keys) can matter.
+            if not self.cat.may_name_hosts_or_keys(data):
+                return FileResult(language=language, parse="skip")
             result = token_scan(data.decode("utf-8", "replace"), self.cat, "javascript", parse="literal")
             result.language = language
             return result

@@ -58,6 +58,8 @@ class PythonScanner:
         text = data.decode("utf-8", "replace")
         if not self._imports_something(text):
             # No SDK import: only string literals (hosts, keys) can matter; no AST needed.
+            if not self.cat.may_name_hosts_or_keys(data):
+                return FileResult(language="python", parse="skip")
             return token_scan(text, self.cat, "python", parse="literal")
         try:
             tree = ast.parse(data)

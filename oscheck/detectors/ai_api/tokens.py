@@ -31,7 +31,7 @@ def token_scan(text: str, cat: Catalogue, language: str, parse: str = "token") -
     """Uses found without a parser; ``parse`` is ``token`` (or ``literal`` when the file
     parses but has no SDK import, so only its string literals matter)."""
     result = FileResult(language=language, parse=parse)
-    if parse == "literal" and not cat.host_regex.search(text) and not cat.key_regex.search(text):
+    if parse == "literal" and not (cat.host_regex.search(text) or cat.key_regex.search(text)):
         return result  # nothing to find in the literals
     lines = Lines(text)
     family = "python" if language == "python" else "javascript"
