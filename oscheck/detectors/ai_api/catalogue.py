@@ -260,7 +260,7 @@ class Catalogue:
         """False when ``data`` cannot contain any use (a cheap pre-filter, no false negatives
         for the words of the catalogue)."""
         anchors, slow = self._anchors
-        if not anchors.isdisjoint(data.translate(_TOKEN_TABLE).split()):
+        if not anchors.isdisjoint(_tokens(data)):
             return True
         return any(w in data for w in slow)
 
@@ -284,7 +284,7 @@ class Catalogue:
     def may_name_hosts_or_keys(self, data: bytes) -> bool:
         """False when no string in ``data`` can name a catalogue host or hold a key."""
         anchors, slow = self._literal_anchors
-        if not anchors.isdisjoint(data.translate(_TOKEN_TABLE).split()):
+        if not anchors.isdisjoint(_tokens(data)):
             return True
         return any(w in data for w in slow)
 
@@ -402,6 +402,20 @@ _GENERIC_TOKENS = frozenset(
         "chat",
     ]
 )
+
+
+_last_tokens: tuple[int, bytes, list[bytes]] = (0, b"", [])
+
+
+def _tokens(data: bytes) -> list[bytes]:
+    """The identifier tokens of ``data`` (lower case); the last file's are kept, since both
+    pre-filters ask about the same file one after the other."""
+    global _last_tokens
+    if _last_tokens[1] is data:
+        return _last_tokens[2]
+    tokens = data.translate(_TOKEN_TABLE).split()
+    _last_tokens = (id(data), data, tokens)
+    return tokens
 
 
 def _trie_regex(words: Sequence[str]) -> re.Pattern[bytes]:

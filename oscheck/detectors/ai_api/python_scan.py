@@ -77,8 +77,11 @@ class PythonScanner:
     def _imports_something(self, text: str) -> bool:
         """Whether any import of the file can lead to a use (else no AST is needed)."""
         cat = self.cat
+        if "import_module" in text or "__import__" in text:
+            if any(cat.python_import_matters(m.group(1)) for m in _DYNAMIC_IMPORT.finditer(text)):
+                return True
         for m in _IMPORT_LINE.finditer(text):
-            module, names, plain, dynamic = m.groups()
+            module, names, plain = m.groups()
             if module:
                 listed = [n.split()[0] for n in names.replace("(", " ").split(",") if n.split()] if names else []
                 if cat.python_import_matters(module, listed or ["*"] if names and "(" in names else listed):
@@ -88,17 +91,12 @@ class PythonScanner:
                     words = item.split()
                     if words and cat.python_import_matters(words[0]):
                         return True
-            elif dynamic and cat.python_import_matters(dynamic):
-                return True
         return False
 
 
 # from M import a, b / from M import (a,   (a parenthesised list may continue: "*" = anything)
-_IMPORT_LINE = re.compile(
-    r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+([^\n#;]*)|import[ \t]+([\w., \t]+))"
-    r"|(?:import_module|__import__)\(\s*['\"]([\w.]+)",
-    re.M,
-)
+_IMPORT_LINE = re.compile(r"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import[ \t]+([^\n#;]*)|import[ \t]+([\w., \t]+))", re.M)
+_DYNAMIC_IMPORT = re.compile(r"(?:import_module|__import__)\(\s*['\"]([\w.]+)")
 
 
 class _Visit:
