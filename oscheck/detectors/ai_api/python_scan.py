@@ -77,9 +77,9 @@ class PythonScanner:
     def _imports_something(self, text: str) -> bool:
         """Whether any import of the file can lead to a use (else no AST is needed)."""
         cat = self.cat
-        if "import_module" in text or "__import__" in text:
-            if any(cat.python_import_matters(m.group(1)) for m in _DYNAMIC_IMPORT.finditer(text)):
-                return True
+        dynamic = "import_module" in text or "__import__" in text
+        if dynamic and any(cat.python_import_matters(m.group(1)) for m in _DYNAMIC_IMPORT.finditer(text)):
+            return True
         for m in _IMPORT_LINE.finditer(text):
             module, names, plain = m.groups()
             if module:
