@@ -52,18 +52,26 @@ def test_use_track_makes_external_use_an_error_and_dev_track_a_warning(tmp_path:
 
 
 def test_keys_are_never_printed(tmp_path: Path) -> None:
-    root = _repo(tmp_path, {**APP, ".env": f"ANTHROPIC_API_KEY={KEY}\nOPENAI_API_KEY=abcdefghijklmnop1234\n"})
+    leaky = (
+        "from anthropic import Anthropic\n"
+        f"c = Anthropic(api_key='{KEY}')\n"
+        "from openai import OpenAI\n"
+        "o = OpenAI(api_key='plainsecretvalue99', base_url='https://bob:hunter2pass@api.openai.com/v1?key=q1w2e3')\n"
+    )
+    files = {**APP, "leaky.py": leaky, ".env": f"ANTHROPIC_API_KEY={KEY}\nOPENAI_API_KEY=abcdefghijklmnop1234\n"}
+    root = _repo(tmp_path, files)
     out = tmp_path / "report.json"
     use = ("--program", "nipa-oss-ai-use-2026", "--track", "use")
     proc = run_oscheck("scan", str(root), "--only", "ai-api", *use, "--format", "json", "--output", str(out))
     assert proc.returncode == 1, proc.stderr
     text = out.read_text(encoding="utf-8")
     assert KEY not in text and KEY[8:] not in text
-    assert "abcdefghijklmnop1234" not in text
+    for secret in ("abcdefghijklmnop1234", "plainsecretvalue99", "hunter2pass", "q1w2e3"):
+        assert secret not in text, secret
     doc = json.loads(text)
     validate_report(doc)
     keys = [f for f in doc["findings"] if f["rule_id"] == "API005"]
-    assert {f["location"]["path"] for f in keys} == {"app/chat.py", ".env"}
+    assert {f["location"]["path"] for f in keys} == {"app/chat.py", "leaky.py", ".env"}
     assert all("****" in f["data"]["secret"] for f in keys)
     text_proc = run_oscheck("scan", str(root), "--only", "ai-api")
     assert KEY[8:] not in text_proc.stdout + text_proc.stderr
@@ -135,3 +143,36 @@ def test_cli_only_ai_api(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "API001" in proc.stdout and "Anthropic" in proc.stdout
     assert "scancode" not in proc.stderr.lower()
+
+
+def test_components_of_the_dependency_detector_are_used(tmp_path: Path) -> None:
+    """When the dependency detector has read a manifest, its components replace our own reading."""
+    from oscheck.config import Declaration
+    from oscheck.detectors.ai_api import AIApiDetector
+    from oscheck.detectors.interface import DetectContext
+    from oscheck.inventory import ContentCache, build_inventory
+    from oscheck.model import Component, Location
+    from oscheck.sources import open_source
+
+    root = _repo(tmp_path, {"requirements.txt": "not-a-real-line ===\n", "app.py": "print('hi')\n"})
+    with open_source(str(root), None, tmp_path / "cache").acquire() as tree:
+        ctx = DetectContext(
+            inventory=build_inventory(tree),
+            declaration=Declaration(),
+            cache=ContentCache(tmp_path / "cache", enabled=False),
+        )
+        ctx.observations.append(
+            Component(
+                detector="dependencies",
+                location=Location("requirements.txt", 1),
+                ecosystem="pypi",
+                name="Anthropic",
+                version="0.40.0",
+                purl="pkg:pypi/anthropic@0.40.0",
+                manifest="requirements.txt",
+            )
+        )
+        uses = [o for o in AIApiDetector().detect(ctx) if isinstance(o, AIApiUse)]
+    assert [(u.location.path, u.provider, u.classification, u.via) for u in uses] == [
+        ("requirements.txt", "anthropic", Classification.EXTERNAL, "manifest")
+    ]

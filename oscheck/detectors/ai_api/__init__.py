@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from oscheck.detectors.ai_api.catalogue import Catalogue, load_catalogue
+from oscheck.detectors.ai_api.common import scrub
 from oscheck.detectors.ai_api.config_scan import is_config, scan_config
 from oscheck.detectors.ai_api.endpoints import HostKind, classify_host
 from oscheck.detectors.ai_api.js_scan import JsScanner, dialect_of
@@ -345,7 +346,7 @@ class _Project:
         uses = [use for _raw, use in code]
         uses += [self._manifest(path, raw, parse, code) for path, raw, parse in manifests]
         counts: dict[tuple[str | None, str], int] = defaultdict(int)
-        for use in uses:
+        for use in map(self._scrubbed, uses):
             endpoint = "" if use.via == "manifest" else (use.endpoint or "")  # a manifest's "endpoint" is a place
             base = f"{use.via}|{use.provider}|{use.symbol}|{use.classification.value}|{endpoint}"
             counts[(use.location.path, base)] += 1
@@ -372,6 +373,14 @@ class _Project:
 
     def _steps(self, path: str, raw: RawUse) -> list[EvidenceStep]:
         return [EvidenceStep(s.step, path, s.line, s.detail) for s in raw.chain]
+
+    def _scrubbed(self, use: AIApiUse) -> AIApiUse:
+        """Source snippets and URLs may hold keys or passwords: mask them before they leave."""
+        return replace(
+            use,
+            endpoint=scrub(use.endpoint, self.cat) if use.endpoint else use.endpoint,
+            chain=tuple(replace(s, detail=scrub(s.detail, self.cat)) for s in use.chain),
+        )
 
     def _classify(self, f: _FileUses, raw: RawUse) -> AIApiUse:
         path = f.record.path
@@ -460,7 +469,7 @@ class _Project:
     def _env_values(self, var: str, steps: list[EvidenceStep]) -> list[tuple[str, str]]:
         out = []
         for value, path, line in self.env.values.get(var, ()):
-            steps.append(EvidenceStep("env", path, line, f"{var}={value}"))
+            steps.append(EvidenceStep("env", path, line, f"{var}={value}"))  # scrubbed on the way out
             out.append((value, f"env-file {path}"))
         return out
 

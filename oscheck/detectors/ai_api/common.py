@@ -76,6 +76,30 @@ def host_uses(text: str, cat: Catalogue, line: int, via: str = "url") -> Iterato
         )
 
 
+_SECRET_ASSIGN = re.compile(
+    r"""(?i)((?:api[_-]?key|apikey|token|secret|password|authorization|bearer)["']?\s*[:=]\s*)(["'])[^"'\n]{4,}\2"""
+)
+_USERINFO = re.compile(r"(://)[^/@\s'\"]+@")
+_QUERY = re.compile(r"(://[^\s'\"]*?)\?[^\s'\"]*")
+
+
+def scrub(text: str, cat: Catalogue) -> str:
+    """``text`` safe to show: keys, credential arguments, URL passwords and queries masked."""
+    if not text:
+        return text
+    out = cat.key_regex.sub(lambda m: redact(m.group(0), (cat.key_provider(m.group(0)) or _NO_KEY).prefix), text)
+    out = _SECRET_ASSIGN.sub(lambda m: f"{m.group(1)}{m.group(2)}****{m.group(2)}", out)
+    out = _USERINFO.sub(r"\1****@", out)
+    return _QUERY.sub(r"\1?…", out)
+
+
+class _NoKey:
+    prefix = ""
+
+
+_NO_KEY = _NoKey()
+
+
 def _short(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
