@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: venv demo test lint typecheck unit system-deps docs sbom bench clean
+.PHONY: venv demo test lint typecheck unit system-deps docs sbom bench clean licenses
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: lint typecheck unit
 
 docs: venv
 	$(BIN)/oscheck rules --format markdown > docs/rules.md
+
+# policies/licenses.yaml from scancode's license data, the SPDX list and the curated overrides.
+licenses: venv
+	$(BIN)/python tools/gen_licenses.py
 
 # oscheck's own SBOMs, produced by oscheck (dogfooding).
 sbom: venv

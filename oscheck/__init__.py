@@ -9,8 +9,7 @@ Use it as a library::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
+from oscheck._version import __version__
 from oscheck.errors import ExitCode, InputError, OscheckError, TargetUnavailable
 from oscheck.model import Finding, ScanResult, Severity, Target, Verdict
 from oscheck.scan import ScanOptions, scan

@@ -105,6 +105,19 @@ class Exemption(_Strict):
         return fnmatch.fnmatchcase(path, self.path) or path.startswith(self.path.rstrip("*").rstrip("/") + "/")
 
 
+class Period(_Strict):
+    """The funded period (협약 기간): community history metrics are computed over it."""
+
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.start > self.end:
+            raise ValueError("'start' must not be after 'end'")
+        return self
+
+
 class Declaration(_Strict):
     """What a project declares about itself; every field is optional."""
 
@@ -123,6 +136,9 @@ class Declaration(_Strict):
     )
     email_domains: tuple[str, ...] = Field(default=(), description="the grantee's own e-mail domains")
     ignore: tuple[str, ...] = Field(default=(), description="extra gitignore-style patterns to skip")
+    period: Period | None = Field(
+        default=None, description="the funded period {start, end}; default: the 12 months before the scan"
+    )
 
     @field_validator("track", mode="before")
     @classmethod

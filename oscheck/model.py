@@ -201,6 +201,8 @@ class Component(Observation):
     hashes: tuple[tuple[str, str], ...] = ()  # (algorithm, hex digest)
     depends_on: tuple[str, ...] = ()  # purls
     manifest: str | None = None  # path of the manifest or lock file it came from
+    requirement: str | None = None  # the constraint as declared (">=2.31,<3", "^4.1.2"), when there is one
+    license_declared: str | None = None  # the license text as the source stated it, before SPDX mapping
 
 
 class LicenseCategory(enum.Enum):

@@ -17,9 +17,10 @@ from typing import Any
 
 import pathspec
 
-from oscheck import __version__
+from oscheck._version import __version__
 from oscheck.config import Declaration, LoadedDeclaration, load_declaration, parse_declaration_text
 from oscheck.detectors import DetectContext, select
+from oscheck.detectors.selection import with_project_evidence
 from oscheck.errors import ConfigError
 from oscheck.i18n import _
 from oscheck.inventory import (
@@ -93,11 +94,15 @@ def scan(
             jobs=max(1, options.jobs),
             progress=progress,
             today=today,
-            only_paths=options.only_paths,
-            # The policy folder travels to detectors that read their own catalogue (ai-apis.yaml).
-            options={"policies": str(policy.root), **options.detector_options},
+            only_paths=with_project_evidence(options.only_paths, inventory),
+            options=options.detector_options,
+            policy_dir=policy.root,
         )
-        ctx.observations.extend(inventory.issues)
+        # Inventory issues are file-level too: in only-changed mode, those of the selected files.
+        ctx.observations.extend(i for i in inventory.issues if i.location.path is None or _chosen(ctx, i.location.path))
+        if options.only_paths is not None:
+            # A partial scan says so in every report: file-level results cover these files only.
+            ctx.stats["only_paths"] = len(options.only_paths)
         detectors = select(options.only)
         for detector in detectors:
             clock = time.monotonic()
@@ -164,6 +169,10 @@ def _declaration(tree: SourceTree, inventory: Inventory, options: ScanOptions) -
             except ValueError as exc:
                 raise ConfigError(_("pyproject.toml [tool.oscheck]: {problem}", problem=exc)) from None
     return LoadedDeclaration(Declaration(), None)
+
+
+def _chosen(ctx: DetectContext, path: str) -> bool:
+    return ctx.only_paths is None or path in ctx.only_paths
 
 
 def _without(inventory: Inventory, patterns: tuple[str, ...]) -> Inventory:

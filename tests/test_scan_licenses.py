@@ -80,10 +80,16 @@ def test_repository_without_license(tmp_path: Path) -> None:
 
 def test_json_report_follows_schema_and_exit_code(tmp_path: Path) -> None:
     repo = fixture_repo("apache-with-gpl-vendor", tmp_path / "repo")
-    proc = run_oscheck("scan", str(repo), "--format", "json", "--jobs", "1", "-q")
-    assert proc.returncode == 0, proc.stderr
+    # --only licenses: the fixture's single commit is dated 2026-05-04, so on the development
+    # track the community rules (COM021, inactivity against today's date) would also fail it.
+    proc = run_oscheck("scan", str(repo), "--format", "json", "--jobs", "1", "-q", "--only", "licenses")
+    # the vendored GPL-3.0 file cannot be part of an Apache-2.0 work: LIC003 (error) fails the scan
+    assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
     validate_report(doc)
+    assert "third_party/textnorm/normalize.py" in {
+        f["location"]["path"] for f in doc["findings"] if f["rule_id"] == "LIC003"
+    }
     assert doc["target"]["commit"]
     assert doc["project_license"]["spdx"] == "Apache-2.0"
     paths = {(lic["path"], lic["source"]) for lic in doc["licenses"]}
@@ -98,3 +104,27 @@ def test_same_answers_with_a_process_pool(tmp_path: Path) -> None:
     assert {o.location.path: o.spdx for o in one.of_type(FileLicense)} == {
         o.location.path: o.spdx for o in two.of_type(FileLicense)
     }
+
+
+def test_tags_inside_reuse_ignore_blocks_are_not_tags(tmp_path: Path) -> None:
+    from helpers import make_repo
+
+    make_repo(
+        tmp_path / "r",
+        {
+            "LICENSE": "MIT License\n",
+            "tool.py": (
+                "# SPDX-License-Identifier: MIT\n"
+                "# REUSE-IgnoreStart\n"
+                'EXAMPLE = "SPDX-License-Identifier: GPL-2.0-only"\n'
+                "# REUSE-IgnoreEnd\n"
+                'BROKEN = "SPDX-License-Identifier: Apache 2"\n'
+            ),
+        },
+    )
+    result = scan(str(tmp_path / "r"), ScanOptions(jobs=1, only=("licenses",)))
+    tags = [(t.location.line, t.normalized) for t in result.of_type(SpdxLicenseTag)]
+    assert tags == [(1, "MIT"), (5, None)]
+    lic004 = [f for f in result.findings if f.rule_id == "LIC004"]
+    assert [str(f.location) for f in lic004] == ["tool.py:5"]
+    assert lic004[0].message.en.startswith("'Apache 2' is not a valid SPDX expression (unknown SPDX license id")

@@ -6,11 +6,15 @@ import logging
 
 import click
 
-from oscheck import __version__
+from oscheck._version import __version__
+from oscheck.cli.action import action_command
 from oscheck.cli.cache import cache_group
 from oscheck.cli.common import run_main
+from oscheck.cli.licenses import licenses_group
 from oscheck.cli.rules import rules_command
+from oscheck.cli.sbom import sbom_command
 from oscheck.cli.scan import scan_command
+from oscheck.cli.service import service_group
 from oscheck.i18n import _, set_language
 
 
@@ -28,6 +32,10 @@ def cli(lang: str | None, debug: bool) -> None:
 cli.add_command(scan_command)
 cli.add_command(cache_group)
 cli.add_command(rules_command)
+cli.add_command(service_group)
+cli.add_command(action_command)
+cli.add_command(licenses_group)
+cli.add_command(sbom_command)
 
 
 def main(args: list[str] | None = None) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from oscheck.cli.common import RichProgress, progress_enabled, write_text
+from oscheck.cli.sbom import dependency_options
 from oscheck.detectors import groups
 from oscheck.errors import ExitCode
 from oscheck.i18n import _, get_language
@@ -16,6 +17,8 @@ from oscheck.outputs import OutputFormat, formatter, parse_formats
 from oscheck.outputs.interface import VERDICT_TEXT
 from oscheck.progress import NullProgress, Progress
 from oscheck.scan import ScanOptions, scan
+from oscheck.sources.changes import changed_paths, given_paths
+from oscheck.sources.git import is_git_url
 
 FAIL_ON = {"error": Severity.ERROR, "warning": Severity.WARNING, "note": Severity.NOTE, "never": None}
 
@@ -53,8 +56,38 @@ def emit(
     return written
 
 
+def selection(
+    target: str, files_flag: bool, files: tuple[str, ...], changed_since: str | None
+) -> tuple[str, frozenset[str] | None]:
+    """``--files`` / ``--changed-since`` -> (target, paths file-level detectors look at; ``None``: all).
+
+    With ``--files`` every positional argument after the target is a file; when the first
+    one is not a folder (``oscheck scan --files a.py b.py``, as pre-commit calls it) it is
+    a file too and the target is the current folder.
+    """
+    if files and not files_flag:
+        raise click.UsageError(
+            _("unexpected extra arguments {args}; add --files to scan only these files", args=" ".join(files))
+        )
+    only: frozenset[str] | None = None
+    if files_flag:
+        names = list(files)
+        if not Path(target).is_dir() and not is_git_url(target):
+            names.insert(0, target)
+            target = "."
+        root = Path(target)
+        only = given_paths(root, names) if root.is_dir() else frozenset(n.replace("\\", "/").lstrip("/") for n in names)
+    if changed_since:
+        if not Path(target).is_dir():
+            raise click.UsageError(_("--changed-since needs a local folder as the target"))
+        changed = changed_paths(Path(target), changed_since)
+        only = changed if only is None else only | changed
+    return target, only
+
+
 @click.command("scan")
 @click.argument("target", default=".")
+@click.argument("files", nargs=-1)
 @click.option("--ref", help=_("Branch, tag or commit to scan (git targets)."))
 @click.option("--program", help=_("Program id (overrides .oscheck.yml), e.g. nipa-oss-ai-use-2026."))
 @click.option("--track", help=_("Track of the program (overrides .oscheck.yml): dev or use."))
@@ -101,9 +134,34 @@ def emit(
     "--max-file-size", type=click.IntRange(1), default=32, show_default=True, help=_("Largest file to read, in MiB.")
 )
 @click.option("--shallow", is_flag=True, help=_("Clone git targets with depth 1 (history metrics become unknown)."))
+@click.option(
+    "--changed-since",
+    metavar="REV",
+    help=_("Look only at files changed since REV (file-level checks); project-level rules still run."),
+)
+@click.option(
+    "--files",
+    "files_flag",
+    is_flag=True,
+    help=_("Look only at the files given as arguments (pre-commit); project-level rules still run."),
+)
+@click.option(
+    "--python-env",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help=_("A virtual environment whose installed packages give versions and licenses (like pip-licenses)."),
+)
+@click.option("--offline", is_flag=True, help=_("Do not query package registries; use only cached answers."))
+@click.option(
+    "--forge/--no-forge",
+    default=None,
+    help=_("Ask the GitHub API for community data (default: only when GITHUB_TOKEN is set)."),
+)
 @click.option("--quiet", "-q", is_flag=True, help=_("No progress and no summary on stderr."))
 def scan_command(
     target: str,
+    files: tuple[str, ...],
+    changed_since: str | None,
+    files_flag: bool,
     ref: str | None,
     program: str | None,
     track: str | None,
@@ -119,10 +177,17 @@ def scan_command(
     policies: Path | None,
     max_file_size: int,
     shallow: bool,
+    python_env: Path | None,
+    offline: bool,
+    forge: bool | None,
     quiet: bool,
 ) -> None:
-    """Scan a repository (a folder or a git URL) for license and AI compliance."""
+    """Scan a repository (a folder or a git URL) for license and AI compliance.
+
+    With --files FILE… or --changed-since REV only those files get file-level checks.
+    """
     chosen = parse_formats(formats)
+    target, only_paths = selection(target, files_flag, files, changed_since)
     options = ScanOptions(
         jobs=jobs or ScanOptions().jobs,
         ref=ref,
@@ -135,6 +200,8 @@ def scan_command(
         policies=policies,
         max_file_bytes=max_file_size << 20,
         shallow=shallow,
+        only_paths=only_paths,
+        detector_options={**dependency_options(python_env, offline), **({} if forge is None else {"forge": forge})},
     )
     progress: Progress = RichProgress() if progress_enabled(quiet) else NullProgress()
     running = progress.running() if isinstance(progress, RichProgress) else nullcontext()

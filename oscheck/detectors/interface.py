@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, ClassVar
 
 from oscheck.config import Declaration
@@ -35,6 +36,8 @@ class DetectContext:
     only_paths: frozenset[str] | None = None
     # Detector-specific options from the CLI (e.g. "python_env", "offline"), by name.
     options: Mapping[str, Any] = field(default_factory=dict)
+    # The policy folder of this scan: detectors read data from it (license names, API catalogues).
+    policy_dir: Path | None = None
     observations: list[Observation] = field(default_factory=list)
     # Figures a detector wants in the report's stats (cache hits, seconds, ...).
     stats: dict[str, Any] = field(default_factory=dict)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from oscheck.detectors.ai_api import AIApiDetector
+from oscheck.detectors.community import CommunityDetector
+from oscheck.detectors.dependencies import DependencyDetector
 from oscheck.detectors.interface import Detector
 from oscheck.detectors.project_license import ProjectLicenseDetector
 from oscheck.detectors.scancode import ScancodeDetector
@@ -20,7 +22,10 @@ DETECTORS: tuple[type[Detector], ...] = (
     ReuseDetector,
     ScancodeDetector,
     ProjectLicenseDetector,
+    DependencyDetector,
     AIApiDetector,  # after the dependency detector: reads its Component observations
+    # Last: it reads the SBOM's components (contribution evidence).
+    CommunityDetector,
 )
 
 # Groups a group needs to run first (their observations are read).

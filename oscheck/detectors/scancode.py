@@ -15,6 +15,7 @@ license). What is new is around it:
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import logging
 import multiprocessing
@@ -108,7 +109,9 @@ class ScancodeDetector(Detector):
     group: ClassVar[str] = "licenses"
 
     def namespace(self) -> str:
-        return f"scancode/{scancode_version()}/min0-nounknown-lc/{_CACHE_FORMAT}"
+        from oscheck.detectors.scancode_accel import ACCEL_VERSION
+
+        return f"scancode/{scancode_version()}/min0-nounknown-lc/{ACCEL_VERSION}/{_CACHE_FORMAT}"
 
     def detect(self, ctx: DetectContext) -> list[Observation]:
         files = [f for f in ctx.inventory.scannable() if ctx.selected(f)]
@@ -164,8 +167,17 @@ class ScancodeDetector(Detector):
                     data=ctx.inventory.read(record),
                 )
 
-        worker.load_index()
         out: dict[str, dict[str, Any]] = {}
+        service = self._service(ctx)
+        if service is not None:
+            try:
+                for key, result in service.scan(jobs(), TIMEOUT, window=max(4, 2 * service.info.jobs)):
+                    out[key] = result
+                    ctx.progress.advance("licenses", copies.get(key, 1))
+                return out
+            finally:
+                service.close()
+        worker.load_index()
         n_jobs = max(1, min(ctx.jobs, len(ordered)))
         if n_jobs == 1 or multiprocessing.current_process().daemon:
             for job in jobs():
@@ -175,13 +187,28 @@ class ScancodeDetector(Detector):
             worker.cleanup()
             return out
         mp = multiprocessing.get_context("fork")
-        with mp.Pool(n_jobs, maxtasksperchild=None) as pool:
+        with mp.Pool(n_jobs) as pool:
             for key, result in pool.imap_unordered(_scan_in_worker, jobs(), chunksize=1):
                 out[key] = result
                 ctx.progress.advance("licenses", copies.get(key, 1))
             pool.close()
             pool.join()
         return out
+
+    def _service(self, ctx: DetectContext) -> Any:
+        """The warm-index service (started if needed), or ``None`` to scan in this process."""
+        from oscheck.detectors import scancode_service
+
+        if not scancode_service.enabled():
+            return None
+        ctx.progress.start(N_("loading the license index"), None)
+        try:
+            return scancode_service.ScancodeService.start_or_connect(ctx.cache.cache_dir, ctx.jobs)
+        except (scancode_service.ServiceUnavailable, OSError) as exc:
+            log.warning("scanning in this process: %s", exc)
+            return None
+        finally:
+            ctx.progress.finish("loading the license index")
 
     # -- "see LICENSE" ------------------------------------------------------------------
 
@@ -192,47 +219,86 @@ class ScancodeDetector(Detector):
         keys: dict[str, str],
         results: dict[str, dict[str, Any]],
     ) -> dict[str, dict[str, Any]]:
-        """path -> licenses updated from referenced files, for files whose rules refer to one."""
-        by_path = {f.path: r for f, r in files}
-        todo: list[tuple[FileRecord, dict[str, Any], dict[str, dict[str, Any]]]] = []
-        for record, result in files:
-            refs = result.get("refs") or []
-            names = {n for det_refs in refs for n in det_refs}
-            if not names:
-                continue
-            parent = record.path.rsplit("/", 1)[0] if "/" in record.path else ""
-            candidates: dict[str, dict[str, Any]] = {}
-            for name in names:
-                clean = name.strip("/")
-                for path in (posixpath.join(parent, clean) if parent else clean, clean):
-                    other = by_path.get(path)
-                    if other and other.get("licenses", {}).get("license_detections"):
-                        candidates[path] = other["licenses"]
-            if candidates:
-                todo.append((record, result, candidates))
-        if not todo:
-            return {}
-        namespace = f"{self.namespace()}/refs"
-        composite = {
-            rec.path: keys[rec.path] + "|" + "|".join(sorted(f"{p}={keys[p]}" for p in cands))
-            for rec, _r, cands in todo
-        }
-        cached = ctx.cache.get_many(namespace, composite.values())
+        """path -> licenses updated from the files their rules refer to ("see LICENSE").
+
+        Exactly as the scancode CLI: files are visited in its bottom-up walk order (in each
+        folder, files before sub-folders, case-insensitive names; root files first), and
+        a file sees the *updated* detections of referenced files visited before it, so
+        references chain (metadata.py -> LICENSE -> LICENSE.APACHE, LICENSE.BSD). A
+        referenced file is a sibling or a root file with the referenced name.
+        """
+        current = {f.path: (r.get("licenses") or {}) for f, r in files if "error" not in r}
+        paths = {f.path for f in ctx.inventory.files}
+        paths |= {p.rsplit("/", i)[0] for p in list(paths) for i in range(1, p.count("/") + 1)}
+        # identity of each file's current detections, for the cache of followed results
+        identity = {f.path: keys[f.path] for f, _r in files}
+        namespace = f"{self.namespace()}/refs2"
         out: dict[str, dict[str, Any]] = {}
         fresh: dict[str, Any] = {}
-        for record, result, candidates in todo:
-            ck = composite[record.path]
-            if ck in cached:
-                out[record.path] = cached[ck]
-                continue
-            from oscheck.detectors import scancode_worker as worker
+        service: Any = None
+        asked = False
+        try:
+            for record, result in sorted(files, key=lambda fr: _walk_key(fr[0].path)):
+                names = {n for det_refs in (result.get("refs") or []) for n in det_refs}
+                if not names:
+                    continue
+                candidates = self._referenced(record.path, names, current, paths)
+                if not candidates:
+                    continue
+                composite = identity[record.path] + "|" + "|".join(sorted(f"{p}={identity[p]}" for p in candidates))
+                cached = ctx.cache.get_many(namespace, [composite])
+                if composite in cached:
+                    updated = cached[composite]
+                else:
+                    if not asked:
+                        service, asked = self._service(ctx), True
+                    if service is not None:
+                        updated = service.follow_references(record.path, current[record.path], candidates)
+                    else:
+                        from oscheck.detectors import scancode_worker as worker
 
-            worker.load_index()
-            updated = worker.follow_references(record.path, result["licenses"], candidates)
-            out[record.path] = updated
-            fresh[ck] = updated
+                        worker.load_index()
+                        updated = worker.follow_references(record.path, current[record.path], candidates)
+                    fresh[composite] = updated
+                out[record.path] = updated
+                current[record.path] = updated
+                identity[record.path] = hashlib.sha256(composite.encode()).hexdigest()
+        finally:
+            if service is not None:
+                service.close()
         ctx.cache.put_many(namespace, fresh)
         return out
+
+    @staticmethod
+    def _referenced(
+        path: str, names: set[str], current: dict[str, dict[str, Any]], paths: set[str]
+    ) -> dict[str, dict[str, Any]]:
+        """The referenced files with detections, found as scancode's find_referenced_resource does.
+
+        The name (cleaned like commoncode's ``clean_path``) is looked up beside the file,
+        then at the root; the first path that exists wins, even a file or folder without
+        detections (then nothing is followed for that name).
+        """
+        parent = path.rsplit("/", 1)[0] if "/" in path else ""
+        found: dict[str, dict[str, Any]] = {}
+        for name in names:
+            clean = posixpath.normpath(name.replace("\\", "/").rstrip("/"))
+            if clean == ".":
+                clean = ""
+            for candidate in (posixpath.join(parent, clean) if parent else clean, clean):
+                if candidate not in paths:
+                    continue
+                lic = current.get(candidate)
+                if lic and lic.get("license_detections"):
+                    found[candidate] = lic
+                break
+        return found
+
+
+def _walk_key(path: str) -> list[tuple[int, str, str]]:
+    """scancode's walk order: at each level files (0) before folders (1), then by lower-cased name."""
+    parts = path.split("/")
+    return [(1, d.lower(), d) for d in parts[:-1]] + [(0, parts[-1].lower(), parts[-1])]
 
 
 def _scan_in_worker(job: Any) -> tuple[str, dict[str, Any]]:

@@ -42,11 +42,19 @@ _tmpdir: str | None = None
 
 
 def load_index() -> None:
-    """Unpickle the license index in this process (call before forking workers)."""
+    """Unpickle the license index in this process (call before forking workers).
+
+    Also installs the answer-identical candidate selection of ``scancode_accel`` and
+    builds its inverted index here, so forked workers share it too.
+    """
     from licensedcode.cache import get_cache, get_index
 
-    get_index()
+    from oscheck.detectors import scancode_accel
+
+    idx = get_index()
     get_cache()
+    scancode_accel.prepare(idx)
+    scancode_accel.install()
 
 
 def _workdir() -> str:

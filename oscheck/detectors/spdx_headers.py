@@ -19,6 +19,7 @@ from oscheck.model import FileKind, FileOrigin, Location, Observation
 
 _TAG = re.compile(rb"SPDX-License-Identifier:[ \t]*([^\r\n]*)")
 _COPYRIGHT_TAG = re.compile(rb"SPDX-FileCopyrightText:[ \t]*([^\r\n]*)")
+_IGNORE = re.compile(rb"REUSE-IgnoreStart")
 # Comment closers and string quotes that trail a tag on the same line.
 _TRAILER = re.compile(r"\s*(\*/|-->|#}|%>|\"\"\"|'''|[\"';,)]|\\n)+\s*$")
 
@@ -58,26 +59,53 @@ def _spdx_licensing() -> Any:
 
 
 def normalize_spdx(expression: str) -> tuple[str | None, str | None]:
-    """(normalised SPDX expression, None) or (None, what is wrong)."""
+    """(normalised SPDX expression, None) or (None, what is wrong).
+
+    ``LicenseRef-`` and ``DocumentRef-`` ids are accepted; any other id must be on the
+    SPDX license list shipped with license-expression.
+    """
     text = expression.strip()
     if not text:
         return None, "empty expression"
     licensing = _spdx_licensing()
     try:
-        info = licensing.validate(text, strict=False)
-    except Exception as exc:  # license_expression raises several unrelated types
+        parsed = licensing.parse(text, validate=False, strict=True)
+    except Exception as exc:  # ExpressionError, ExpressionParseError, ParseError
         return None, str(exc)
-    if info.errors:
-        return None, "; ".join(info.errors)
-    if info.invalid_symbols:
-        unknown = [s for s in info.invalid_symbols if not str(s).startswith(("LicenseRef-", "DocumentRef-"))]
-        if unknown:
-            return None, "unknown SPDX license id: " + ", ".join(sorted(map(str, unknown)))
-    return str(info.normalized_expression or text), None
+    if parsed is None:
+        return None, "empty expression"
+    unknown = sorted(
+        str(key)
+        for key in licensing.unknown_license_keys(parsed)
+        if not str(key).startswith(("LicenseRef-", "DocumentRef-"))
+    )
+    if unknown:
+        return None, "unknown SPDX license id: " + ", ".join(unknown)
+    try:
+        return str(licensing.parse(text, validate=True, strict=True) if not _has_refs(parsed) else parsed), None
+    except Exception:
+        return str(parsed), None
+
+
+def _has_refs(parsed: Any) -> bool:
+    return any(str(k).startswith(("LicenseRef-", "DocumentRef-")) for k in _spdx_licensing().license_keys(parsed))
 
 
 def clean_tag_value(raw: bytes) -> str:
     return _TRAILER.sub("", raw.decode("utf-8", "replace")).strip()
+
+
+def _ignored_spans(data: bytes) -> list[tuple[int, int]]:
+    """``REUSE-IgnoreStart`` … ``REUSE-IgnoreEnd`` regions (REUSE spec 3.2): not the file's tags."""
+    spans = []
+    for m in _IGNORE.finditer(data):
+        end = data.find(b"REUSE-IgnoreEnd", m.end())
+        spans.append((m.start(), len(data) if end < 0 else end))
+    return spans
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= pos < end for start, end in spans)
 
 
 class SpdxTagDetector(Detector):
@@ -92,7 +120,10 @@ class SpdxTagDetector(Detector):
             data = ctx.inventory.read(record)
             if b"SPDX-" not in data:
                 continue
+            ignored = _ignored_spans(data)
             for m in _TAG.finditer(data):
+                if _inside(m.start(), ignored):
+                    continue
                 value = clean_tag_value(m.group(1))
                 line = data.count(b"\n", 0, m.start()) + 1
                 normalized, error = normalize_spdx(value)
@@ -107,6 +138,8 @@ class SpdxTagDetector(Detector):
                     )
                 )
             for m in _COPYRIGHT_TAG.finditer(data):
+                if _inside(m.start(), ignored):
+                    continue
                 line = data.count(b"\n", 0, m.start()) + 1
                 out.append(
                     SpdxCopyrightTag(

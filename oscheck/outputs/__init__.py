@@ -4,15 +4,23 @@ from __future__ import annotations
 
 from oscheck.errors import InputError
 from oscheck.i18n import _
+from oscheck.outputs.cyclonedx import CycloneDxJsonFormat
+from oscheck.outputs.github import GithubFormat
 from oscheck.outputs.interface import ALIASES, Formatter, OutputFormat
 from oscheck.outputs.json_report import JsonFormat
 from oscheck.outputs.markdown import MarkdownFormat
+from oscheck.outputs.sarif import SarifFormat
+from oscheck.outputs.spdx import SpdxJsonFormat
 from oscheck.outputs.text import TextFormat
 
 FORMATTERS: dict[OutputFormat, type[Formatter]] = {
     OutputFormat.TEXT: TextFormat,
     OutputFormat.JSON: JsonFormat,
     OutputFormat.MARKDOWN: MarkdownFormat,
+    OutputFormat.SARIF: SarifFormat,
+    OutputFormat.GITHUB: GithubFormat,
+    OutputFormat.SPDX_JSON: SpdxJsonFormat,
+    OutputFormat.CYCLONEDX_JSON: CycloneDxJsonFormat,
 }
 
 

@@ -14,6 +14,10 @@ class OutputFormat(enum.Enum):
     TEXT = "text"
     JSON = "json"
     MARKDOWN = "markdown"
+    SARIF = "sarif"  # SARIF 2.1.0 for GitHub code scanning
+    GITHUB = "github"  # GitHub Actions workflow commands (annotations)
+    SPDX_JSON = "spdx-json"
+    CYCLONEDX_JSON = "cyclonedx-json"
 
     @property
     def is_sbom(self) -> bool:

@@ -9,6 +9,13 @@ def load() -> None:
     global _loaded
     if _loaded:
         return
-    from oscheck.policy import ai_api, project_license, scan_problems  # noqa: F401
+    from oscheck.policy import (  # noqa: F401
+        ai_api,
+        community,
+        dependencies,
+        license_compat,
+        project_license,
+        scan_problems,
+    )
 
     _loaded = True

@@ -8,7 +8,9 @@ hash of every policy file, so that a verification body running its own edited co
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +21,8 @@ import yaml
 
 from oscheck.errors import PolicyError
 from oscheck.i18n import _
+
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def default_policy_dir() -> Path:
@@ -47,12 +51,8 @@ class PolicySet:
             path = self.root / relpath
             if not path.is_file():
                 raise PolicyError(_("{path}: policy file not found", path=path))
-            try:
-                self._cache[relpath] = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-                raise PolicyError(_("{where}: invalid YAML in a policy file", where=where)) from None
+            raw = path.read_bytes()
+            self._cache[relpath] = _parsed(path, raw)
         return self._cache[relpath]
 
     def has(self, relpath: str) -> bool:
@@ -77,6 +77,41 @@ class PolicySet:
         if key not in self._memo:
             self._memo[key] = build()
         return self._memo[key]
+
+
+def _parsed(path: Path, raw: bytes) -> Any:
+    """YAML parsed once per content: later processes read a JSON copy from the cache.
+
+    Constructing Python objects from licenses.yaml (2,664 entries) takes 0.3-0.7 s even
+    with libyaml; the JSON copy loads in a few milliseconds. Keyed by the file's SHA-256,
+    so an edited policy is parsed again. Files whose values JSON cannot hold (dates) are
+    not copied.
+    """
+    from oscheck.inventory.cache import default_cache_dir
+
+    digest = hashlib.sha256(raw).hexdigest()
+    copy = default_cache_dir() / "policy-json" / f"{digest}.json"
+    try:
+        return json.loads(copy.read_bytes())
+    except (OSError, ValueError):
+        pass
+    try:
+        # libyaml when present: licenses.yaml parses in 0.3 s instead of 1.3 s
+        data = yaml.load(raw.decode("utf-8"), Loader=_SAFE_LOADER)  # noqa: S506 (CSafeLoader or SafeLoader)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise PolicyError(_("{where}: invalid YAML in a policy file", where=where)) from None
+    try:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    except (TypeError, ValueError):
+        return data
+    with contextlib.suppress(OSError):
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        tmp = copy.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(copy)
+    return data
 
 
 _default: PolicySet | None = None

@@ -106,8 +106,7 @@ def spdx_tag_invalid(ctx: PolicyContext) -> Iterator[Hit]:
         if tag.normalized is None:
             yield Hit(
                 lt(
-                    "{where}: '{expression}' is not a valid SPDX expression ({error})",
-                    where=str(tag.location),
+                    "'{expression}' is not a valid SPDX expression ({error})",
                     expression=tag.expression,
                     error=tag.error or "?",
                 ),
@@ -140,8 +139,7 @@ def file_license_differs(ctx: PolicyContext) -> Iterator[Hit]:
         if tag.normalized and tag.origin is FileOrigin.FIRST_PARTY and tag.normalized != project.spdx:
             yield Hit(
                 lt(
-                    "{where} is tagged {found}; the project's license is {expected}",
-                    where=str(tag.location),
+                    "the file is tagged {found}; the project's license is {expected}",
                     found=tag.normalized,
                     expected=project.spdx,
                 ),

@@ -23,7 +23,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, ClassVar
 
 from oscheck.detectors.ai_api.catalogue import Catalogue, load_catalogue
@@ -240,8 +239,7 @@ class AIApiDetector(Detector):
     group: ClassVar[str] = "ai-api"
 
     def detect(self, ctx: DetectContext) -> list[Observation]:
-        policies = ctx.options.get("policies")
-        cat = load_catalogue(Path(policies) if policies else None)
+        cat = load_catalogue(ctx.policy_dir)
         scanners = _Scanners(cat)
         namespace = f"ai-api/{SCANNER_VERSION}/{cat.digest}"
         todo: list[tuple[FileRecord, str]] = []
@@ -287,7 +285,8 @@ def _component_manifests(ctx: DetectContext) -> dict[str, list[Component]]:
     """Manifests the dependency detector already read (its components are used instead)."""
     out: dict[str, list[Component]] = defaultdict(list)
     for c in ctx.prior(Component):
-        if c.manifest and c.direct:
+        # Only the manifests this detector would read itself (lock files repeat them).
+        if c.manifest and c.direct and manifest_kind(c.manifest) is not None:
             out[c.manifest].append(c)
     return out
 

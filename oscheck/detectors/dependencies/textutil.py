@@ -1,0 +1,104 @@
+"""Reading the text formats of manifests, with line numbers for every problem.
+
+The standard parsers (json, tomllib, PyYAML) do not say on which line a value sits, and
+every finding must name its line, so :class:`Lines` finds the lines of keys in the text
+itself. Every loader turns a syntax error into :class:`ParseFailure` with the line the
+parser reported.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+import tomllib
+from typing import Any
+
+import yaml
+
+from oscheck.detectors.dependencies.entries import ParseFailure
+
+_TOML_AT = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def load_json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ParseFailure(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
+    except RecursionError:
+        raise ParseFailure("invalid JSON: nested too deeply", None) from None
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = _TOML_AT.search(message)
+        line = int(m.group(1)) if m else None
+        raise ParseFailure(f"invalid TOML: {_TOML_AT.sub('', message).strip()}", line) from None
+    except RecursionError:
+        raise ParseFailure("invalid TOML: nested too deeply", None) from None
+
+
+def load_yaml(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ParseFailure(f"invalid YAML: {problem}", mark.line + 1 if mark is not None else None) from None
+    except RecursionError:
+        raise ParseFailure("invalid YAML: nested too deeply", None) from None
+
+
+class Lines:
+    """Line numbers of offsets and of the first match of a pattern, in one text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def of_offset(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset)
+
+    def find(self, pattern: str, start_line: int = 1) -> int | None:
+        """The line of the first match of regular expression ``pattern`` at or after ``start_line``."""
+        begin = self._starts[min(max(start_line, 1), len(self._starts)) - 1]
+        m = re.compile(pattern, re.MULTILINE).search(self.text, begin)
+        return self.of_offset(m.start()) if m else None
+
+    def find_key(self, key: str, start_line: int = 1) -> int | None:
+        """The line of ``"key"`` (JSON) or ``key =`` / ``key:`` (TOML, YAML) at or after ``start_line``."""
+        k = re.escape(key)
+        return self.find(rf"""^\s*(?:"{k}"|'{k}'|{k})\s*[:=]""", start_line)
+
+    def find_section(self, header: str) -> int | None:
+        """The line of a TOML/INI table header ``[header]`` or ``[[header]]``."""
+        return self.find(rf"^\s*\[\[?\s*{re.escape(header)}\s*\]\]?\s*(#.*)?$")
+
+
+_JSON_OBJECT_KEY = re.compile(r'^[ \t]*"((?:[^"\\]|\\.)*)"[ \t]*:[ \t]*\{', re.MULTILINE)
+
+
+def json_object_key_lines(text: str) -> dict[str, int]:
+    """The line of the first ``"key": {`` of every key, in one pass (lock files have thousands)."""
+    lines = Lines(text)
+    out: dict[str, int] = {}
+    for m in _JSON_OBJECT_KEY.finditer(text):
+        out.setdefault(m.group(1), lines.of_offset(m.start(1)))
+    return out
+
+
+def as_str(value: Any) -> str | None:
+    """A manifest value that should be a string, or None when it is not one."""
+    return value if isinstance(value, str) else None
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
