@@ -47,9 +47,13 @@ docs: venv
 licenses: venv
 	$(BIN)/python tools/gen_licenses.py
 
-# oscheck's own SBOMs, produced by oscheck (dogfooding).
+# oscheck's own SBOMs, produced by oscheck (dogfooding): files with their detected licenses,
+# dependencies at the versions installed in .venv with the licenses of their metadata (offline),
+# dated by the last commit so that the same checkout gives the same bytes (docs/sbom.md).
+SBOM_FLAGS = --python-env $(VENV) --offline -q
 sbom: venv
-	$(BIN)/oscheck scan . --format spdx,cyclonedx --sbom-dir sbom --fail-on never -q
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) $(BIN)/python -m oscheck sbom . $(SBOM_FLAGS) --format spdx-json -o sbom/oscheck.spdx.json
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) $(BIN)/python -m oscheck sbom . $(SBOM_FLAGS) --format cyclonedx-json -o sbom/oscheck.cdx.json
 
 demo: venv
 	$(BIN)/python examples/portfolio/build_demo.py

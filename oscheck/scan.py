@@ -21,7 +21,7 @@ from oscheck._version import __version__
 from oscheck.config import Declaration, LoadedDeclaration, load_declaration, parse_declaration_text
 from oscheck.detectors import DetectContext, select
 from oscheck.detectors.selection import with_project_evidence
-from oscheck.errors import ConfigError
+from oscheck.errors import ConfigError, InputError
 from oscheck.i18n import _
 from oscheck.inventory import (
     DEFAULT_MAX_FILE_BYTES,
@@ -85,7 +85,7 @@ def scan(
             inventory = _without(inventory, declaration.ignore)
         timings["inventory"] = round(time.monotonic() - clock, 3)
         program = program_track(policy, declaration.program, declaration.track)
-        today = options.today or date.today()
+        today = options.today or default_today()
         cache = ContentCache(cache_dir, enabled=options.use_cache)
         ctx = DetectContext(
             inventory=inventory,
@@ -142,6 +142,21 @@ def scan(
             scan_date=today,
             stats={"timings": timings, **ctx.stats, "files": len(inventory.files)},
         )
+
+
+def default_today() -> date:
+    """The day findings are judged on: ``$OSCHECK_TODAY`` (YYYY-MM-DD) or the calendar.
+
+    Deadlines, inactivity and exemption expiry depend on it; pinning it makes a report
+    reproducible (a verification body re-checking a scan "as of" its date, and tests).
+    """
+    value = os.environ.get("OSCHECK_TODAY")
+    if value:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise InputError(_("OSCHECK_TODAY: '{value}' is not a date (YYYY-MM-DD)", value=value)) from None
+    return date.today()
 
 
 def _declaration(tree: SourceTree, inventory: Inventory, options: ScanOptions) -> LoadedDeclaration:

@@ -5,6 +5,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import TODAY
+from pg_server import pg_database, pg_server  # noqa: F401 - fixtures for the store tests
 
 from oscheck.i18n import set_language
 
@@ -14,6 +16,9 @@ def _isolated_environment(tmp_path_factory: pytest.TempPathFactory) -> None:
     """No test reads the developer's cache, config, tokens or language."""
     os.environ["OSCHECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("oscheck-cache"))
     os.environ["OSCHECK_LANG"] = "en"
+    # Findings that depend on the date (inactivity, deadlines) are judged as of this day,
+    # six weeks after the fixtures' default commit date (tests/helpers.py: 2026-05-04).
+    os.environ["OSCHECK_TODAY"] = TODAY.isoformat()
     # Tests load the index in-process; tests/test_scancode_service.py turns the service on.
     os.environ["OSCHECK_SCANCODE_SERVICE"] = "0"
     for var in ("GITHUB_TOKEN", "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "OSCHECK_POLICIES", "OSCHECK_DB"):
@@ -51,3 +56,12 @@ def fresh_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     cache = tmp_path / "cache"
     monkeypatch.setenv("OSCHECK_CACHE_DIR", str(cache))
     return cache
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty registry database: a SQLite file, then a fresh database on a real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'registry.sqlite3'}"
+    url: str = request.getfixturevalue("pg_database")
+    return url

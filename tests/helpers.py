@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,8 @@ import jsonschema
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 KST = timezone(timedelta(hours=9))
+# The day tests judge dates on (conftest sets OSCHECK_TODAY to it).
+TODAY = date(2026, 6, 15)
 
 
 def write_tree(root: Path, files: Mapping[str, str | bytes]) -> None:

@@ -430,3 +430,63 @@ def test_poetry_lock_without_versions_is_reported() -> None:
 
 def test_fixture_files_exist() -> None:
     assert Path(FIXTURES / "sbom-npm" / "package-lock.json").is_file()
+
+
+# ------------------------------------------------------------------ scancode's packagedcode as a second opinion
+
+# Where packagedcode's handler (package_only=True, which loads no license index for these
+# formats) lists other packages than ours, and why (docs/sbom.md).
+PACKAGEDCODE_EXTRA = {
+    "sbom-js-locks/yarn-classic/yarn.lock": set(),
+    "sbom-js-locks/pnpm/pnpm-lock.yaml": set(),
+    "sbom-python-poetry/poetry.lock": set(),
+    "sbom-python-misc/requirements.txt": set(),
+    "sbom-python-misc/crawler/Pipfile.lock": set(),  # it lists colorama twice (default and develop)
+    "sbom-js-locks/yarn-berry/yarn.lock": {"pkg:npm/hangul-cli@workspace:."},  # the project itself
+    "sbom-rust/Cargo.lock": {"pkg:cargo/hangul-jamo@0.4.2"},  # the project itself
+    # it ignores the replace directive, and lists an excluded version as a dependency
+    "sbom-go/go.mod": {"pkg:golang/golang.org/x/text@v0.16.0", "pkg:golang/gopkg.in/yaml.v3@v3.0.0"},
+    "sbom-maven/pom.xml": set(),  # it lists commons-codec twice (dependencyManagement too)
+}
+HANDLERS = {
+    "yarn.lock": ("yarn_lock_v1", "yarn_lock_v2"),
+    "pnpm-lock.yaml": ("pnpm_lock_yaml",),
+    "poetry.lock": ("pypi_poetry_lock",),
+    "requirements.txt": ("pip_requirements",),
+    "Pipfile.lock": ("pipfile_lock",),
+    "Cargo.lock": ("cargo_lock",),
+    "go.mod": ("go_mod",),
+    "pom.xml": ("maven_pom",),
+}
+
+
+@pytest.mark.parametrize("rel", sorted(PACKAGEDCODE_EXTRA))
+def test_packagedcode_lists_the_same_packages(rel: str) -> None:
+    packagedcode = pytest.importorskip("packagedcode")
+    import licensedcode.cache
+    from packageurl import PackageURL
+
+    path = FIXTURES / rel
+    base = rel.rsplit("/", 1)[-1]
+    theirs: set[str] = set()
+    for datasource in HANDLERS[base]:
+        handler = packagedcode.HANDLER_BY_DATASOURCE_ID[datasource]
+        if not handler.is_datafile(str(path)):
+            continue
+        for package in handler.parse(str(path), package_only=True):
+            for dep in package.dependencies:
+                d = dep if isinstance(dep, dict) else dep.to_dict()
+                theirs.add(PackageURL.from_string(d["purl"]).to_string())
+    assert licensedcode.cache._LICENSE_CACHE is None  # these handlers must not load the 1.4 GB index
+    folder, _, name = rel.partition("/")
+    ours = {
+        PackageURL.from_string(e_purl).to_string()
+        for e_purl in (c.purl.split("?", 1)[0] for c in build_components([parse(folder, name)]))
+    }
+    assert theirs - ours == PACKAGEDCODE_EXTRA[rel]
+    # ...and the only package we list that it does not is the fork go.mod's replace names.
+    assert ours - theirs == (
+        {"pkg:golang/github.com/hanbit-ai/text@v0.16.1-0.20240611023512-3c1f5e4b7a9d"}
+        if rel.endswith("go.mod")
+        else set()
+    )

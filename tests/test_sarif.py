@@ -119,4 +119,5 @@ def test_korean_sarif(tmp_path: Path) -> None:
     proc = run_oscheck("--lang", "ko", "scan", str(repo), "--format", "sarif", "--fail-on", "never", "-j", "1")
     doc = json.loads(proc.stdout)
     validate(doc)
-    assert doc["runs"][0]["tool"]["driver"]["rules"][0]["shortDescription"]["text"] == "프로젝트에 라이선스가 없습니다"
+    rules = {r["id"]: r for r in doc["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["LIC001"]["shortDescription"]["text"] == "프로젝트에 라이선스가 없습니다"

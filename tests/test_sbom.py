@@ -701,3 +701,30 @@ def test_now_is_used_without_source_date_epoch(
     created = json.loads(formatter(OutputFormat.SPDX_JSON).render(result))["creationInfo"]["created"]
     stamp = datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
     assert abs((stamp - result.started_at).total_seconds()) < 2
+
+
+def test_credentials_in_manifests_never_reach_the_sbom(tmp_path: Path, registry: RegistryServer) -> None:
+    secret = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "requirements.txt": (
+                f"private-lib @ https://deploy:{secret}@pkgs.example.kr/private_lib-1.0-py3-none-any.whl\n"
+                f"-e git+https://{secret}@github.com/hanbit-ai/kss-lite.git@v0.3.1#egg=kss-lite\n"
+            )
+        },
+    )
+    result = deps_scan(Path(repo.working_tree_dir or "."), tmp_path / "cache")
+    for fmt in (OutputFormat.SPDX_JSON, OutputFormat.CYCLONEDX_JSON, OutputFormat.JSON):
+        text = formatter(fmt).render(result)
+        assert secret not in text and "deploy:" not in text
+    assert {c.name for c in result.components} == {"private-lib", "kss-lite"}
+
+
+def test_names_from_lock_files_are_checked_before_they_go_into_a_url(tmp_path: Path, registry: RegistryServer) -> None:
+    lock = '{"name": "x", "lockfileVersion": 3, "packages": {"": {"dependencies": {"../../evil": "1"}}, "node_modules/../../evil": {"version": "1.0.0"}}}'
+    repo = make_repo(tmp_path / "repo", {"package-lock.json": lock})
+    result = deps_scan(Path(repo.working_tree_dir or "."), tmp_path / "cache")
+    assert registry.requests == []
+    (unresolved,) = result.of_type(UnresolvedLicense)
+    assert unresolved.reason is UnresolvedReason.REGISTRY_ERROR and "not a valid npm name" in (unresolved.detail or "")

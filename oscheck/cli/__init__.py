@@ -11,6 +11,7 @@ from oscheck.cli.action import action_command
 from oscheck.cli.cache import cache_group
 from oscheck.cli.common import run_main
 from oscheck.cli.licenses import licenses_group
+from oscheck.cli.registry import registry_group
 from oscheck.cli.rules import rules_command
 from oscheck.cli.sbom import sbom_command
 from oscheck.cli.scan import scan_command
@@ -36,6 +37,7 @@ cli.add_command(service_group)
 cli.add_command(action_command)
 cli.add_command(licenses_group)
 cli.add_command(sbom_command)
+cli.add_command(registry_group)
 
 
 def main(args: list[str] | None = None) -> None:

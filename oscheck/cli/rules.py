@@ -8,6 +8,7 @@ import click
 
 from oscheck.i18n import _, translate
 from oscheck.policy import all_rules
+from oscheck.policy.grants import all_grant_rules
 
 
 def rules_markdown() -> str:
@@ -46,7 +47,41 @@ def rules_markdown() -> str:
         ]
         for s in r.sources:
             lines.append(f"- source: {s}" + (f" <{s.url}>" if s.url else ""))
+    lines += _grant_rules_markdown()
     return "\n".join(lines) + "\n"
+
+
+def _grant_rules_markdown() -> list[str]:
+    """ELG/OBL: the registry's eligibility and obligation rules (docs/registry.md)."""
+    rules = all_grant_rules()
+    lines = [
+        "",
+        "# Eligibility and obligation rules (registry)",
+        "",
+        "These judge applications and agreements in the grant registry (`oscheck registry`), not",
+        "repositories. Each program file (`policies/programs/*.yaml`) names the rule, gives its",
+        "parameters and cites the source text; see docs/registry.md.",
+        "",
+        "| id | name | kind | title | 제목 |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rules:
+        lines.append(f"| [{r.id}](#{r.id.lower()}) | `{r.name}` | {r.kind} | {r.title} | {translate(r.title, 'ko')} |")
+    for r in rules:
+        lines += [
+            "",
+            f"## {r.id}",
+            "",
+            f"**{r.title}** — {translate(r.title, 'ko')}",
+            "",
+            f"- name: `{r.name}`; kind: {r.kind}",
+            f"- why: {r.explanation}",
+            f"- 이유: {translate(r.explanation, 'ko')}",
+            f"- fix: {r.fix}",
+            f"- 조치: {translate(r.fix, 'ko')}",
+        ]
+        lines += [f"- source: {s}" for s in r.sources]
+    return lines
 
 
 @click.command("rules")
@@ -60,24 +95,40 @@ def rules_command(fmt: str) -> None:
     if fmt == "json":
         click.echo(
             json.dumps(
-                [
-                    {
-                        "id": r.id,
-                        "name": r.name,
-                        "severity": r.severity.value,
-                        "check": r.check_key,
-                        "title": {"en": r.title, "ko": translate(r.title, "ko")},
-                        "explanation": {"en": r.explanation, "ko": translate(r.explanation, "ko")},
-                        "fix": {"en": r.fix, "ko": translate(r.fix, "ko")},
-                        "tags": list(r.tags),
-                        "sources": [str(s) for s in r.sources],
-                    }
-                    for r in rules
-                ],
+                sorted(
+                    [
+                        {
+                            "id": r.id,
+                            "name": r.name,
+                            "severity": r.severity.value,
+                            "check": r.check_key,
+                            "title": {"en": r.title, "ko": translate(r.title, "ko")},
+                            "explanation": {"en": r.explanation, "ko": translate(r.explanation, "ko")},
+                            "fix": {"en": r.fix, "ko": translate(r.fix, "ko")},
+                            "tags": list(r.tags),
+                            "sources": [str(s) for s in r.sources],
+                        }
+                        for r in rules
+                    ]
+                    + [
+                        {
+                            "id": r.id,
+                            "name": r.name,
+                            "kind": r.kind,
+                            "title": {"en": r.title, "ko": translate(r.title, "ko")},
+                            "explanation": {"en": r.explanation, "ko": translate(r.explanation, "ko")},
+                            "fix": {"en": r.fix, "ko": translate(r.fix, "ko")},
+                            "sources": [str(s) for s in r.sources],
+                        }
+                        for r in all_grant_rules()
+                    ],
+                    key=lambda entry: str(entry["id"]),
+                ),
                 ensure_ascii=False,
                 indent=2,
             )
         )
         return
-    for r in rules:
-        click.echo(f"{r.id:<7} {r.severity.value:<8} {_(r.title)}")
+    lines = [(r.id, r.severity.value, r.title) for r in rules] + [(g.id, g.kind, g.title) for g in all_grant_rules()]
+    for rule_id, level, title in sorted(lines):
+        click.echo(f"{rule_id:<7} {level:<10} {_(title)}")

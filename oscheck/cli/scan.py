@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -156,6 +157,12 @@ def selection(
     default=None,
     help=_("Ask the GitHub API for community data (default: only when GITHUB_TOKEN is set)."),
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help=_("Judge dates (deadlines, inactivity, exemption expiry) as of this day, YYYY-MM-DD (default: today)."),
+)
 @click.option("--quiet", "-q", is_flag=True, help=_("No progress and no summary on stderr."))
 def scan_command(
     target: str,
@@ -180,6 +187,7 @@ def scan_command(
     python_env: Path | None,
     offline: bool,
     forge: bool | None,
+    as_of: datetime | None,
     quiet: bool,
 ) -> None:
     """Scan a repository (a folder or a git URL) for license and AI compliance.
@@ -201,6 +209,7 @@ def scan_command(
         max_file_bytes=max_file_size << 20,
         shallow=shallow,
         only_paths=only_paths,
+        today=as_of.date() if as_of else None,
         detector_options={**dependency_options(python_env, offline), **({} if forge is None else {"forge": forge})},
     )
     progress: Progress = RichProgress() if progress_enabled(quiet) else NullProgress()

@@ -170,7 +170,8 @@ def build_document(facts: SbomFacts) -> Any:
                 )
 
     # ------------------------------------------------------------ the project and its files
-    project_id = spdx_id("Project", facts.name, facts.namespace)
+    # Stable across commits, so that two SBOMs of one project can be compared relationship by relationship.
+    project_id = f"SPDXRef-Project-{slug(facts.name)[:60]}"
     files: list[Any] = []
     relationships: list[Any] = [Relationship(DOCUMENT_ID, RelationshipType.DESCRIBES, project_id)]
     found_in_files: set[str] = set()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from oscheck.detectors.dependencies.entries import PackageEntry, ParsedFile, Source
 from oscheck.detectors.dependencies.purls import purl_for
 from oscheck.model import Component, DependencyScope, Location
+from oscheck.sources import redact_text, redact_url
 
 _RANK = {DependencyScope.RUNTIME.value: 0, DependencyScope.OPTIONAL.value: 1, DependencyScope.DEV.value: 2}
 
@@ -127,11 +128,16 @@ def _propagate(entries: list[PackageEntry], roots: dict[str, str]) -> dict[str, 
     return best
 
 
+def _url(url: str | None) -> str | None:
+    """A URL from a manifest without any credentials in it (they must never reach an SBOM)."""
+    return redact_url(url) if url else None
+
+
 def entry_purl(e: PackageEntry) -> str:
     if e.source == Source.GIT.value:
-        return purl_for(e.ecosystem, e.name, e.version, vcs_url=e.download_url)
+        return purl_for(e.ecosystem, e.name, e.version, vcs_url=_url(e.download_url))
     if e.source == Source.URL.value:
-        return purl_for(e.ecosystem, e.name, e.version, download_url=e.download_url)
+        return purl_for(e.ecosystem, e.name, e.version, download_url=_url(e.download_url))
     return purl_for(e.ecosystem, e.name, e.version)
 
 
@@ -144,6 +150,7 @@ def _component(
     e: PackageEntry, path: str, scope: str, direct: bool, purls: dict[str, str], manifest_entry: PackageEntry | None
 ) -> Component:
     requirement = e.requirement or (manifest_entry.requirement if manifest_entry else None)
+    requirement = redact_text(requirement) if requirement else None
     return Component(
         detector="dependencies",
         location=Location(path, e.line),
@@ -154,7 +161,7 @@ def _component(
         scope=DependencyScope(scope),
         direct=direct,
         license_declared=e.license,
-        download_url=e.download_url,
+        download_url=_url(e.download_url),
         hashes=e.hashes,
         depends_on=tuple(sorted({purls[d] for d in e.depends_on if d in purls and purls[d] != purls[e.key]})),
         manifest=path,

@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -28,12 +29,19 @@ from typing import Any, ClassVar
 
 from oscheck.detectors.dependencies.npm import license_of
 from oscheck.inventory import ContentCache
+from oscheck.sources import redact_text
 
 log = logging.getLogger(__name__)
 
 _MAX_BYTES = 8 << 20  # a version document is a few KB; refuse anything absurd
 _NOT_FOUND_TTL = 24 * 3600
 _CACHE_FORMAT = 1
+# Names and versions that may go into a registry URL (they come from untrusted lock files).
+_VALID = {
+    "pypi": re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$"),
+    "npm": re.compile(r"^(@[A-Za-z0-9~][A-Za-z0-9._~-]*/)?[A-Za-z0-9~][A-Za-z0-9._~-]*$"),
+}
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.+!_-]*$")
 
 
 def offline_from_env() -> bool:
@@ -196,6 +204,9 @@ class RegistryResolver:
 
     def _fetch(self, item: tuple[str, str, str]) -> Lookup:
         registry = self.registries[item[0]]
+        pattern = _VALID.get(item[0])
+        if (pattern is not None and not pattern.match(item[1])) or not _VERSION.match(item[2]):
+            return Lookup("error", None, f"'{item[1]}' '{item[2]}' is not a valid {item[0]} name and version")
         url = registry.url(item[1], item[2])
         request = urllib.request.Request(  # noqa: S310 - the scheme comes from our own settings
             url, headers={"Accept": "application/json", "User-Agent": "oscheck (license resolver)"}
@@ -209,7 +220,7 @@ class RegistryResolver:
                 return Lookup("ok", registry.facts(json.loads(body)))
             except urllib.error.HTTPError as exc:
                 if exc.code == 404:
-                    return Lookup("not-found", None, f"HTTP 404 from {url}")
+                    return Lookup("not-found", None, redact_text(f"HTTP 404 from {url}"))
                 if exc.code < 500 or attempt == 2:
                     return self._error(url, f"HTTP {exc.code}")
             except (urllib.error.URLError, TimeoutError, OSError) as exc:
@@ -220,5 +231,6 @@ class RegistryResolver:
         return self._error(url, "no answer")
 
     def _error(self, url: str, detail: str) -> Lookup:
-        log.warning("registry lookup failed: %s: %s", url, detail)
-        return Lookup("error", None, f"{url}: {detail}")
+        text = redact_text(f"{url}: {detail}")
+        log.warning("registry lookup failed: %s", text)
+        return Lookup("error", None, text)
