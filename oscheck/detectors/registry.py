@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from oscheck.detectors.ai_api import AIApiDetector
 from oscheck.detectors.community import CommunityDetector
 from oscheck.detectors.dependencies import DependencyDetector
 from oscheck.detectors.interface import Detector
@@ -24,6 +25,7 @@ DETECTORS: tuple[type[Detector], ...] = (
     ProjectLicenseDetector,
     ModelsDetector,
     DependencyDetector,
+    AIApiDetector,  # after the dependency detector: reads its Component observations
     # Last: it reads the SBOM's components (contribution evidence).
     CommunityDetector,
 )

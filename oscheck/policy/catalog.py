@@ -10,6 +10,7 @@ def load() -> None:
     if _loaded:
         return
     from oscheck.policy import (  # noqa: F401
+        ai_api,
         community,
         dependencies,
         license_compat,

@@ -1,0 +1,2 @@
+def helper():
+    return "local helper module that happens to be called openai"

@@ -1,0 +1,3 @@
+import Anthropic from "@anthropic-ai/sdk";
+
+const anthropic = new Anthropic();

@@ -1,0 +1,4 @@
+import OpenAI from "openai";
+
+const client = new OpenAI();
+export default client;

@@ -1,0 +1,10 @@
+package main
+
+import (
+	openai "github.com/sashabaranov/go-openai"
+)
+
+func main() {
+	c := openai.NewClient("token")
+	_ = c
+}

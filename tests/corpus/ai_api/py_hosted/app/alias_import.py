@@ -1,0 +1,4 @@
+import openai as oa
+
+def make():
+    return oa.AsyncOpenAI(api_key="x")

@@ -1,0 +1,3 @@
+from openai import AzureOpenAI
+
+client = AzureOpenAI(azure_endpoint="https://contoso.openai.azure.com", api_version="2024-06-01")

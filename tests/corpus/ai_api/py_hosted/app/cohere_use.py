@@ -1,0 +1,3 @@
+import cohere
+
+co = cohere.ClientV2()

@@ -1,0 +1,4 @@
+import importlib
+
+sdk = importlib.import_module("anthropic")
+client = sdk.Anthropic()

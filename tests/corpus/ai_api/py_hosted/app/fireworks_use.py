@@ -1,0 +1,3 @@
+from fireworks.client import Fireworks
+
+client = Fireworks(api_key="k")

@@ -1,0 +1,3 @@
+from google import genai
+
+client = genai.Client()

@@ -1,0 +1,3 @@
+from mistralai import Mistral
+
+client = Mistral(api_key="k")

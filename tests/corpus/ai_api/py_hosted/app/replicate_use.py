@@ -1,0 +1,3 @@
+import replicate
+
+output = replicate.run("meta/llama-3-70b-instruct", input={"prompt": "hi"})

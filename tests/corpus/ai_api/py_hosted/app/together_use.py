@@ -1,0 +1,3 @@
+from together import Together
+
+client = Together()

@@ -1,0 +1,3 @@
+from langchain_upstage import ChatUpstage
+
+llm = ChatUpstage(model="solar-pro")

@@ -1,0 +1,3 @@
+from xai_sdk import Client
+
+client = Client()

@@ -1,0 +1,4 @@
+from openai import OpenAI
+
+def build(**options):
+    return OpenAI(**options)

@@ -1,0 +1,4 @@
+from openai import OpenAI
+from .config import settings
+
+client = OpenAI(base_url=settings.llm_url)

@@ -1,0 +1,3 @@
+from openai import OpenAI
+
+client = OpenAI(base_url="http://localhost:8000/v1")
