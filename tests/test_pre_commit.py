@@ -50,7 +50,7 @@ def test_hook_refuses_a_staged_problem_and_passes_a_clean_file(tmp_path: Path) -
     subprocess.run(["git", "-C", str(project), "add", "clean.py"], check=True)
     ok = _run(project, env, "run")
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "oscheck (licenses in staged files)" in ok.stdout and "Passed" in ok.stdout
+    assert "oscheck (licenses and external AI APIs in staged files)" in ok.stdout and "Passed" in ok.stdout
 
     (project / "bad.py").write_text(BROKEN_TAG)
     subprocess.run(["git", "-C", str(project), "add", "bad.py"], check=True)
@@ -59,3 +59,34 @@ def test_hook_refuses_a_staged_problem_and_passes_a_clean_file(tmp_path: Path) -
     assert "Failed" in refused.stdout
     assert "LIC004" in refused.stdout and "bad.py:1" in refused.stdout
     assert "legacy.py" not in refused.stdout
+
+
+@pytest.mark.slow
+def test_hook_refuses_a_staged_hosted_api_call_in_the_use_track(tmp_path: Path) -> None:
+    hooks = copy_repository(ROOT, tmp_path / "oscheck-hooks")
+    rev = commit(make_repo(hooks), {}, message="the hook repository")
+    env = {**os.environ, **warm_cache_env(tmp_path), "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home")}
+    project = tmp_path / "project"
+    config = f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: oscheck\n"
+    make_repo(
+        project,
+        {
+            "LICENSE": (FIXTURES / "apache-with-gpl-vendor" / "LICENSE").read_text(),
+            "README.md": "# demo\n",
+            ".oscheck.yml": "program: nipa-oss-ai-use-2026\ntrack: use\nlicense: Apache-2.0\n",
+            ".pre-commit-config.yaml": config,
+        },
+    )
+    # A self-hosted, OpenAI-compatible endpoint is allowed.
+    (project / "local_llm.py").write_text(
+        'from openai import OpenAI\n\nclient = OpenAI(base_url="http://localhost:8000/v1", api_key="none")\n'
+    )
+    subprocess.run(["git", "-C", str(project), "add", "local_llm.py"], check=True)
+    ok = _run(project, env, "run")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    # The hosted API is not.
+    (project / "hosted.py").write_text("import anthropic\n\nclient = anthropic.Anthropic()\n")
+    subprocess.run(["git", "-C", str(project), "add", "hosted.py"], check=True)
+    refused = _run(project, env, "run")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "API001" in refused.stdout and "hosted.py:" in refused.stdout
