@@ -24,6 +24,7 @@ Errors name the file, the line and the field (exit code 2).
 from __future__ import annotations
 
 import fnmatch
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,6 +56,10 @@ _TRACK_ALIASES = {
 }
 
 
+_HUB_ID = re.compile(r"[A-Za-z0-9][\w.-]*(/[A-Za-z0-9][\w.-]*)?")
+_REVISION = re.compile(r"[\w][\w./-]*")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -65,6 +70,20 @@ class ModelDecl(_Strict):
     id: str | None = None
     revision: str | None = None
     path: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _hub_id(cls, value: str | None) -> str | None:
+        if value is not None and not _HUB_ID.fullmatch(value):
+            raise ValueError("a Hugging Face id looks like 'org/name' (letters, digits, '-', '_', '.')")
+        return value
+
+    @field_validator("revision")
+    @classmethod
+    def _revision(cls, value: str | None) -> str | None:
+        if value is not None and not _REVISION.fullmatch(value):
+            raise ValueError("a revision is a commit id, branch or tag (e.g. main, v1.0, 0e9e39f…)")
+        return value
 
     @model_validator(mode="after")
     def _one_of(self) -> ModelDecl:

@@ -10,6 +10,7 @@ from oscheck._version import __version__
 from oscheck.cli.action import action_command
 from oscheck.cli.cache import cache_group
 from oscheck.cli.common import run_main
+from oscheck.cli.init import init_command
 from oscheck.cli.licenses import licenses_group
 from oscheck.cli.model import model_command
 from oscheck.cli.registry import registry_group
@@ -32,6 +33,7 @@ def cli(lang: str | None, debug: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
+cli.add_command(init_command)
 cli.add_command(scan_command)
 cli.add_command(cache_group)
 cli.add_command(rules_command)

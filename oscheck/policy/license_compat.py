@@ -373,6 +373,11 @@ def license_conditions_need_review(ctx: PolicyContext) -> Iterator[Hit]:
         )
 
 
+# A dependency without license information is DEP002's finding and a model's is MOD004's:
+# one fact, one finding. LIC014 keeps what only it can say (a LicenseRef, a file's text).
+_REPORTED_ELSEWHERE = frozenset({"dependency", "model"})
+
+
 def _unknown_only(j: _Judged) -> bool:
     """The review comes from unknown licenses alone (reported by LIC014)."""
     return j.result is not None and all(x.rule in ("unknown-inbound", "unknown-outbound") for x in j.result.deciding)
@@ -399,6 +404,8 @@ def license_unknown(ctx: PolicyContext) -> Iterator[Hit]:
         if j.result is not None and not _unknown_only(j):
             continue
         if j.result is not None and j.result.verdict is not Compatibility.REVIEW:
+            continue
+        if j.item.license is None and j.item.kind in _REPORTED_ELSEWHERE:
             continue
         # scancode's generic references ("see LICENSE") in first-party files are mostly
         # noise (SCTK #2878): shown, but as notes.
