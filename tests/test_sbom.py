@@ -736,7 +736,6 @@ def test_a_lone_license_exception_stays_valid_spdx(tmp_path: Path) -> None:
     """scancode finds exception texts on their own; SPDX allows them only after WITH."""
     import re as _re
 
-
     data = Path(sys.executable).parent.parent / "lib"
     exception = next(data.rglob("licensedcode/data/licenses/classpath-exception-2.0.LICENSE"))
     text = exception.read_text().split("---", 2)[2]

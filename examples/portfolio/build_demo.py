@@ -122,7 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     code = oscheck(*batch)
     # 1 means "findings" (the demo has non-compliant grantees on purpose); 2 and 3 are failures.
     if code in (0, 1):
-        print(f"store: {db}\nreports and SBOMs: {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
+        print(
+            f"store: {db}\nreports and SBOMs: {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}"
+        )
         return 0
     return code
 

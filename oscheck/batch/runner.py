@@ -54,6 +54,7 @@ class BatchOptions:
     out: Path | None = None
     formats: tuple[str, ...] = ("json", "markdown", "spdx-json", "cyclonedx-json")
     fail_on: str | None = "error"
+    only: tuple[str, ...] = ()  # detector groups for repositories (models always get "models")
     as_of: date | None = None  # overrides the portfolio's as_of
     timeout: float | None = None  # overrides the portfolio's timeout
     retries: int | None = None  # overrides the portfolio's retries
@@ -283,6 +284,7 @@ def run_batch(
             as_of=as_of,
             timeout=timeout,
             fail_on=options.fail_on,
+            only=options.only,
             formats=worker_formats,
             lang=lang,
             cache_dir=str(options.cache_dir) if options.cache_dir else None,

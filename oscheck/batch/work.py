@@ -54,6 +54,7 @@ class WorkUnit:
     as_of: date
     timeout: float  # seconds for the whole target
     fail_on: str | None = "error"  # Severity value; None: never fail
+    only: tuple[str, ...] = ()  # detector groups for repositories; empty: all (models: always "models")
     formats: tuple[str, ...] = ("json", "markdown", "spdx-json", "cyclonedx-json")
     lang: str = "en"
     cache_dir: str | None = None  # None: the worker's own default ($OSCHECK_CACHE_DIR, user cache)
@@ -198,7 +199,7 @@ def scan_target(unit: WorkUnit) -> TargetResult:
                 program=unit.program,
                 track=unit.track,
                 jobs=unit.scan_jobs or os.cpu_count() or 1,
-                only=("models",) if unit.kind == "model" else (),
+                only=("models",) if unit.kind == "model" else unit.only,
                 fail_on=Severity(unit.fail_on) if unit.fail_on else None,
                 use_cache=unit.use_cache,
                 cache_dir=cache_dir,
@@ -270,7 +271,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
     thread a SIGUSR1 also interrupts a blocking call (a socket read) so the exception is
     raised at once; elsewhere it is raised when the call returns (git and the scancode
     service have their own limits). A grace of a few seconds lets git's own clone limit,
-    which cleans up after itself, fire first.
+    which cleans up after itself, fire first (a tenth of the limit, at most 5 s).
     """
     global _nudge_installed
     ident = threading.get_ident()
@@ -283,7 +284,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
     stop = threading.Event()
 
     def watchdog() -> None:
-        if stop.wait(seconds + 5.0):
+        if stop.wait(seconds + min(5.0, seconds / 10)):
             return
         with lock:
             if state["finished"]:

@@ -14,6 +14,7 @@ import click
 from oscheck.batch import BatchOptions, Outcome, Plan, TargetSpec, diff_runs, run_batch
 from oscheck.cli.common import progress_enabled
 from oscheck.cli.scan import FAIL_ON
+from oscheck.detectors import groups
 from oscheck.errors import InputError
 from oscheck.i18n import _, get_language
 from oscheck.outputs import OutputFormat, parse_formats
@@ -256,6 +257,12 @@ def _end_table(outcomes: tuple[Outcome, ...]) -> None:
     type=click.IntRange(0, 10),
     help=_("Retries of a transient clone failure (default: the portfolio's, 3)."),
 )
+@click.option(
+    "--only",
+    multiple=True,
+    type=click.Choice(groups()),
+    help=_("Run only these detector groups on repositories (repeatable)."),
+)
 @click.option("--offline", is_flag=True, help=_("Do not query package registries or the Hugging Face Hub."))
 @click.option("--no-cache", is_flag=True, help=_("Do not read or write the detection cache."))
 @click.option(
@@ -278,6 +285,7 @@ def run_command(
     as_of: datetime | None,
     timeout: float | None,
     retries: int | None,
+    only: tuple[str, ...],
     offline: bool,
     no_cache: bool,
     policies: Path | None,
@@ -306,6 +314,7 @@ def run_command(
         as_of=as_of.date() if as_of else None,
         timeout=timeout,
         retries=retries,
+        only=only,
         use_cache=not no_cache,
         policies=policies,
         offline=offline,
