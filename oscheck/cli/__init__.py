@@ -8,6 +8,7 @@ import click
 
 from oscheck._version import __version__
 from oscheck.cli.action import action_command
+from oscheck.cli.batch import batch_group
 from oscheck.cli.cache import cache_group
 from oscheck.cli.common import run_main
 from oscheck.cli.init import init_command
@@ -43,6 +44,7 @@ cli.add_command(licenses_group)
 cli.add_command(model_command)
 cli.add_command(sbom_command)
 cli.add_command(registry_group)
+cli.add_command(batch_group)
 cli.add_command(report_command)
 
 
