@@ -7,18 +7,65 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 from oscheck.errors import InputError
-from oscheck.i18n import _
+from oscheck.i18n import N_, _
 from oscheck.policy.load import PolicySet
 from oscheck.policy.programs import program_ids
+from oscheck.report.snapshot import ScanRec
 
-__all__ = ["ReportOutput", "write_report"]
+__all__ = ["ReportOutput", "batch_artifacts", "write_report"]
 
 FORMATS = ("html", "markdown", "csv")
+# What ``oscheck batch --out`` writes next to each target's JSON report (OUT/<grantee>/<stem>…).
+ARTIFACT_SUFFIXES = (
+    (".spdx.json", N_("SBOM (SPDX 2.3)")),
+    (".cdx.json", N_("SBOM (CycloneDX 1.6)")),
+    (".spdx3.json", N_("SBOM (SPDX 3.0)")),
+    (".sarif", N_("SARIF (code scanning)")),
+    (".md", N_("Summary (Markdown)")),
+)
+
+
+def batch_artifacts(out: Path, scans: Sequence[ScanRec]) -> dict[int, tuple[tuple[str, str], ...]]:
+    """The SBOMs and summaries ``oscheck batch`` wrote under ``out`` for a stored scan.
+
+    The batch names them after the target (``report["portfolio"]["target"]``); they are
+    linked only when the batch's JSON beside them is the report of this very scan (same
+    target, commit and start), so a page never links the SBOM of another scan.
+    """
+    found: dict[int, tuple[tuple[str, str], ...]] = {}
+    for scan in scans:
+        doc = scan.report or {}
+        key = (doc.get("portfolio") or {}).get("target") if isinstance(doc.get("portfolio"), dict) else None
+        if not isinstance(key, str) or ".." in key.split("/") or key.startswith("/"):
+            continue
+        twin = out / f"{key}.json"
+        try:
+            twin_doc = json.loads(twin.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        same = all(
+            (twin_doc.get(k) if k != "target" else (twin_doc.get("target") or {}).get("commit"))
+            == (doc.get(k) if k != "target" else (doc.get("target") or {}).get("commit"))
+            for k in ("started_at", "target")
+        )
+        if not same:
+            continue
+        links = [
+            (label, quote(f"{key}{suffix}"))
+            for suffix, label in ARTIFACT_SUFFIXES
+            if (out / f"{key}{suffix}").is_file()
+        ]
+        if links:
+            found[scan.id] = tuple(links)
+    return found
 
 
 @dataclass(frozen=True)
@@ -63,7 +110,8 @@ def write_report(
             snap = read_snapshot(session)
     finally:
         store.dispose()
-    site = build_site(snap, policy, today, tool_version=tool_version, program=program)
+    artifacts = batch_artifacts(out, snap.scans) if fmt == "html" else {}
+    site = build_site(snap, policy, today, tool_version=tool_version, program=program, artifacts=artifacts)
     if fmt == "markdown":
         return ReportOutput((), markdown_summary(site, lang), len(site.grantees))
     if fmt == "csv":

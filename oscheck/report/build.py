@@ -277,8 +277,13 @@ def _groups_run(report: Mapping[str, Any], ctx: _Ctx) -> frozenset[str]:
 
 
 def _checks(report: Mapping[str, Any], pt: ProgramTrack, ctx: _Ctx) -> tuple[CheckRow, ...]:
-    """Each program requirement key: met, to improve, not met, unknown or not checked."""
+    """Each program requirement key: met, to improve, not met, unknown or not checked.
+
+    A model scanned on its own (target kind ``model``) is judged only on what applies to a
+    model (the checks its detectors serve); a repository on every requirement.
+    """
     ran = _groups_run(report, ctx)
+    model_target = (report.get("target") or {}).get("kind") == "model"
     by_key: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for f in report.get("findings") or ():
         if f.get("exempted"):
@@ -290,6 +295,10 @@ def _checks(report: Mapping[str, Any], pt: ProgramTrack, ctx: _Ctx) -> tuple[Che
         if req is Requirement.OFF:
             continue
         groups = ctx.key_groups[key]
+        if model_target and groups:
+            if not groups & ran:
+                continue
+            groups = groups & ran
         missing = tuple(sorted(groups - ran))
         found = by_key.get(key, [])
         sevs = {str(f.get("severity")) for f in found}
@@ -614,7 +623,9 @@ def _target_name(uri: str) -> str:
     return tail.removesuffix(".git") or uri
 
 
-def _target_view(history: Sequence[ScanRec], program: str | None, track: str | None, ctx: _Ctx) -> TargetView:
+def _target_view(
+    history: Sequence[ScanRec], program: str | None, track: str | None, ctx: _Ctx, prefix: str
+) -> TargetView:
     latest = history[-1]
     oks = [s for s in history if s.ok and s.report is not None]
     detail = oks[-1] if oks else None
@@ -654,7 +665,7 @@ def _target_view(history: Sequence[ScanRec], program: str | None, track: str | N
     }
     target = report.get("target") or {}
     return TargetView(
-        anchor=f"target-{slugify(_target_name(latest.target_uri))}-{latest.id}",
+        anchor=f"t-{prefix}-{slugify(latest.target_uri)}",
         uri=latest.target_uri,
         name=_target_name(latest.target_uri),
         ref=latest.ref or target.get("ref"),
@@ -717,15 +728,36 @@ class _Grantee:
     application: ApplicationRec | None
     organisation: str | None
     scans: tuple[ScanRec, ...]
+    portfolio_id: str | None  # the batch portfolio's grantee id
+    portfolio_name: str | None
+
+    @property
+    def program(self) -> str | None:
+        if self.application is not None:
+            return self.application.program_id
+        return next((s.program for s in reversed(self.scans) if s.program), None)
+
+    @property
+    def track(self) -> str | None:
+        if self.application is not None:
+            return self.application.track_id
+        return next((s.track for s in reversed(self.scans) if s.track), None)
 
 
 def _grantees(snap: Snapshot, program_filter: str | None) -> list[_Grantee]:
-    """Applications with an agreement, a selection or a scan; then scanned targets of an
-    organisation without an application; then targets nobody claimed."""
+    """Who is in the portfolio: every application with an agreement, a selection or a scan;
+    every grantee of a batch portfolio; every organisation or target with a scan.
+
+    Scans are grouped by application (the registry's link), else by the portfolio's grantee
+    id, else by organisation, else by target. A portfolio grantee linked to an application
+    is one grantee, not two.
+    """
     by_key: dict[str, list[ScanRec]] = defaultdict(list)
     for s in snap.scans:
         if s.application_id:
             key = f"app:{s.application_id}"
+        elif s.grantee_id:
+            key = f"grantee:{s.grantee_id}"
         elif s.organisation_id:
             key = f"org:{s.organisation_id}"
         else:
@@ -741,15 +773,23 @@ def _grantees(snap: Snapshot, program_filter: str | None) -> list[_Grantee]:
         kind, _, ident = key.partition(":")
         app = snap.applications.get(ident) if kind == "app" else None
         scans = tuple(by_key.get(key, ()))
-        org = (
-            app.lead
-            if app
-            else (ident if kind == "org" else next((s.organisation_id for s in scans if s.organisation_id), None))
+        if app is not None:
+            org = app.lead
+        elif kind == "org":
+            org = ident
+        else:
+            org = next((s.organisation_id for s in scans if s.organisation_id), None)
+        g = _Grantee(
+            key=key,
+            application=app,
+            organisation=org,
+            scans=scans,
+            portfolio_id=next((s.grantee_id for s in reversed(scans) if s.grantee_id), None),
+            portfolio_name=next((s.grantee_name for s in reversed(scans) if s.grantee_name), None),
         )
-        program = app.program_id if app else next((s.program for s in reversed(scans) if s.program), None)
-        if program_filter is not None and program != program_filter:
+        if program_filter is not None and g.program != program_filter:
             continue
-        out.append(_Grantee(key, app, org, scans))
+        out.append(g)
     return out
 
 
@@ -810,14 +850,12 @@ def _names(snap: Snapshot, program: str | None, track: str | None) -> tuple[Loca
 
 def _grantee_page(g: _Grantee, snap: Snapshot, ctx: _Ctx) -> GranteePage:
     app = g.application
-    program = app.program_id if app else next((s.program for s in reversed(g.scans) if s.program), None)
-    track = app.track_id if app else next((s.track for s in reversed(g.scans) if s.track), None)
+    program, track = g.program, g.track
     histories: dict[str, list[ScanRec]] = defaultdict(list)
     for s in g.scans:
         histories[s.target_uri].append(s)
-    targets = tuple(
-        _target_view(h, program if app else None, track if app else None, ctx) for _, h in sorted(histories.items())
-    )
+    prefix = slugify(g.portfolio_id or g.key)
+    targets = tuple(_target_view(h, program, track, ctx, prefix) for _, h in sorted(histories.items()))
     obligations = _obligations(snap, app.id if app else None, ctx.today)
     overdue = sum(1 for o in obligations if o.status == "overdue")
     due = sum(1 for o in obligations if o.status == "due")
@@ -846,17 +884,21 @@ def _grantee_page(g: _Grantee, snap: Snapshot, ctx: _Ctx) -> GranteePage:
             previous_scan=max(c.previous_scan or 0 for c in changes) or None,
         )
     org = snap.organisations.get(g.organisation or "")
-    if org is not None:
+    if g.portfolio_name:
+        name = g.portfolio_name
+    elif org is not None:
         name = org.name
     elif targets:
         name = targets[0].name
     else:
         name = g.key.partition(":")[2]
     pname, tname = _names(snap, program, track)
-    slug = slugify(g.key.partition(":")[2] if g.key.startswith("app:") else g.key.replace(":", "-"))
+    kind, _sep, ident = g.key.partition(":")
+    slug = slugify(g.portfolio_id or (ident if kind in ("app", "grantee") else g.key.replace(":", "-")))
     row = PortfolioRow(
         slug=slug,
         name=name,
+        grantee_id=g.portfolio_id,
         application=app.id if app else None,
         title=app.title if app else None,
         program=program,
@@ -871,7 +913,7 @@ def _grantee_page(g: _Grantee, snap: Snapshot, ctx: _Ctx) -> GranteePage:
         unknowns=sum(t.unknowns for t in targets),
         due=due,
         overdue=overdue,
-        targets=tuple(TargetBrief(t.name, t.commit, t.scanned_at, t.status) for t in targets),
+        targets=tuple(TargetBrief(t.name, t.commit, t.scanned_at, t.status, t.scan_id) for t in targets),
         last_scan=max((t.scanned_at for t in targets), default=None),
         change=change,
     )
@@ -888,7 +930,7 @@ def _grantee_page(g: _Grantee, snap: Snapshot, ctx: _Ctx) -> GranteePage:
                     commit=s.commit,
                     scanned_at=s.started_at,
                     status=s.status,
-                    verdict=_judge(s, program if app else None, track if app else None, ctx).verdict,
+                    verdict=_judge(s, program, track, ctx).verdict,
                     errors=s.errors,
                     warnings=s.warnings,
                     added=len(added) if prev_ok is not None and s.ok else None,

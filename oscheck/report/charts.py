@@ -36,6 +36,9 @@ class Chart:
     categories: tuple[str, ...]
     series: tuple[Series, ...]
     note: str = ""  # shown under the chart (e.g. what was left out)
+    # The second line of each category (after a newline) depends on when scans ran: it is
+    # marked data-volatile, like every scan time on the pages (reports/demo's currency test).
+    volatile_detail: bool = False
 
     @property
     def empty(self) -> bool:
@@ -66,12 +69,13 @@ def _legend(chart: Chart, y: int) -> list[str]:
     return out
 
 
-def _category(cat: str, x: float, y: float) -> str:
-    """A category label under a column; a second line (the year) after a newline."""
+def _category(cat: str, x: float, y: float, volatile: bool = False) -> str:
+    """A category label under a column; a second line (a year, a date) after a newline."""
     first, _nl, second = cat.partition("\n")
     text = f'<text class="cat" x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="{_FONT - 2}">{_e(first)}'
     if second:
-        text += f'<tspan x="{x:.1f}" dy="1.2em">{_e(second)}</tspan>'
+        mark = " data-volatile" if volatile else ""
+        text += f'<tspan x="{x:.1f}" dy="1.2em"{mark}>{_e(second)}</tspan>'
     return text + "</text>"
 
 
@@ -140,7 +144,7 @@ def _columns(chart: Chart) -> str:
                 f'<text x="{x + bar / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle" font-size="{_FONT - 2}">'
                 f"{chart.total(i)}</text>"
             )
-        out.append(_category(cat, x + bar / 2, height - bottom + 16))
+        out.append(_category(cat, x + bar / 2, height - bottom + 16, chart.volatile_detail))
     out.append("</svg>")
     return "".join(out)
 
@@ -173,7 +177,7 @@ def _line(chart: Chart) -> str:
             out.append(f'<text x="{x:.1f}" y="{y - 8:.1f}" text-anchor="middle" font-size="{_FONT - 2}">{v}</text>')
     for i, cat in enumerate(chart.categories):
         x, _y = xy(i, 0)
-        out.append(_category(cat, x, height - bottom + 16))
+        out.append(_category(cat, x, height - bottom + 16, chart.volatile_detail))
     out.append("</svg>")
     return "".join(out)
 

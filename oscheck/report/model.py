@@ -276,6 +276,7 @@ class TargetBrief:
     commit: str | None
     scanned_at: datetime
     status: str  # ok | failed
+    scan_id: int
 
 
 @dataclass(frozen=True)
@@ -378,7 +379,8 @@ class HistoryRow:
 @dataclass(frozen=True)
 class PortfolioRow:
     slug: str
-    name: str  # the lead organisation's name, else the target's
+    name: str  # the portfolio's name for the grantee, else the lead organisation's, else the target's
+    grantee_id: str | None  # the batch portfolio's id
     application: str | None
     title: str | None
     program: str | None

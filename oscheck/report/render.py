@@ -22,7 +22,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -31,6 +31,7 @@ from typing import Any
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from oscheck.i18n import LANGUAGES, N_, LocalizedText, translate
 from oscheck.report.build import KST, kst
@@ -94,6 +95,13 @@ class Translator:
         if isinstance(v, date):
             return self.date(v)
         return str(v)
+
+    def moment(self, moment: datetime) -> Markup:
+        """When a scan ran, marked as such: ``<time datetime=… data-volatile>``. These are the
+        only run-time values on a page; the test that keeps reports/demo current blanks them."""
+        return Markup('<time datetime="{}" data-volatile>{}</time>').format(
+            moment.astimezone(UTC).isoformat(timespec="seconds"), self.datetime(moment)
+        )
 
     def label(self, kind: str, value: str | None) -> str:
         msgid = label_id(kind, value)
@@ -208,12 +216,13 @@ def portfolio_charts(site: Site, t: Translator) -> list[Chart]:
             "chart-trend",
             "line",
             t("Errors and warnings per scan run"),
-            tuple(t.date(p.day) + (f" #{p.run_id}" if p.run_id else "") for p in trend),
+            tuple((f"#{p.run_id}" if p.run_id else "-") + "\n" + t.date(p.day) for p in trend),
             (
                 Series(t("Error"), "s-error", tuple(p.errors for p in trend)),
                 Series(t("Warning"), "s-warning", tuple(p.warnings for p in trend)),
                 Series(t("Failed scans"), "s-failed", tuple(p.failed for p in trend)),
             ),
+            volatile_detail=True,
         )
     )
     return charts

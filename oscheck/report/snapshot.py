@@ -147,6 +147,8 @@ class ScanRec:
     run_id: int | None
     organisation_id: str | None
     application_id: str | None
+    grantee_id: str | None  # the batch portfolio's grantee
+    grantee_name: str | None
     target_kind: str
     target_uri: str
     ref: str | None
@@ -302,6 +304,8 @@ def read_snapshot(session: Session) -> Snapshot:
             run_id=s.run_id,
             organisation_id=s.organisation_id,
             application_id=s.application_id,
+            grantee_id=s.grantee_id,
+            grantee_name=s.grantee_name,
             target_kind=s.target_kind,
             target_uri=s.target_uri,
             ref=s.ref,
