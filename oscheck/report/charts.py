@@ -39,6 +39,7 @@ class Chart:
     # The second line of each category (after a newline) depends on when scans ran: it is
     # marked data-volatile, like every scan time on the pages (reports/demo's currency test).
     volatile_detail: bool = False
+    details: tuple[str, ...] = ()  # one per category, shown in the data table (e.g. a rule's title)
 
     @property
     def empty(self) -> bool:

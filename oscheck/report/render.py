@@ -163,6 +163,7 @@ def portfolio_charts(site: Site, t: Translator) -> list[Chart]:
             _verdict_series(t, [dict(by_program[p]) for p in progs]),
         )
     )
+    site_rules = {r.id: r for r in site.rules}
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for g in site.grantees:
         for tv in g.targets:
@@ -185,6 +186,7 @@ def portfolio_charts(site: Site, t: Translator) -> list[Chart]:
                 )
             ),
             note=t("{n} more rules have findings; see each grantee's page", n=left) if left > 0 else "",
+            details=tuple(t(site_rules[r].title) if r in site_rules else r for r in top),
         )
     )
     months = _months(site.today)
