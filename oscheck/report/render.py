@@ -339,6 +339,7 @@ def render_site(
     written: list[Path] = []
     env = _environment()
     langs = ["ko", "en"]
+    rule_titles = {r.id: r.title for r in site.rules}
     for lang in langs:
         t = Translator(lang)
         other = "en" if lang == "ko" else "ko"
@@ -360,6 +361,7 @@ def render_site(
                 "PlainVerdict": PlainVerdict,
                 "verdict_order": DISPLAY_ORDER,
                 "program_slugs": {p.id: p.slug for p in site.programs},
+                "rule_titles": rule_titles,
                 "switch_label": Translator(other)(LANGUAGE_NAMES[other]),
                 **page.context,
             }
