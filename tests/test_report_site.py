@@ -188,6 +188,21 @@ def test_every_page_loads_offline_without_errors(site: Path, browser: object) ->
         context.close()  # type: ignore[attr-defined]
 
 
+@browser_only
+@pytest.mark.browser
+def test_committed_demo_site_loads_offline(browser: object) -> None:
+    """reports/demo/ (make demo) as staff open it: every page, both languages, no error, no network."""
+    demo = ROOT / "reports" / "demo"
+    pages = _pages(demo)
+    assert len(pages) > 20
+    test_every_link_resolves(demo)
+    for path in pages:
+        context, page, errors, outside = _open(browser, path.as_uri())
+        page.wait_for_load_state("load")  # type: ignore[attr-defined]
+        assert errors == [] and outside == [], (path.relative_to(demo), errors, outside)
+        context.close()  # type: ignore[attr-defined]
+
+
 def _store_counts(db: str) -> dict[str, dict[str, int]]:
     """Per application: errors and warnings of the latest scan of each target, obligations by status."""
     st = Store(db)
