@@ -17,11 +17,13 @@ $(STAMP): pyproject.toml constraints.txt
 
 venv: $(STAMP)
 
-# PostgreSQL (store tests) and Chromium (report tests) come from Debian's packages.
+# PostgreSQL (store tests) and Chromium (report tests) come from Debian's packages; a Korean
+# font so that the report's screenshots (tests/_artifacts/) show Hangul.
 system-deps:
 	@need=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || need="$$need postgresql"; \
 	test -x /usr/bin/chromium || need="$$need chromium"; \
+	fc-list :lang=ko 2>/dev/null | grep -q . || need="$$need fonts-noto-cjk"; \
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing:$$need"; apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$need >/dev/null; \
@@ -55,8 +57,14 @@ sbom: venv
 	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) $(BIN)/python -m oscheck sbom . $(SBOM_FLAGS) --format spdx-json -o sbom/oscheck.spdx.json
 	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct) $(BIN)/python -m oscheck sbom . $(SBOM_FLAGS) --format cyclonedx-json -o sbom/oscheck.cdx.json
 
+# The demo portfolio: repositories built from fixture trees, scanned by `oscheck batch` into a
+# SQLite store, then the report site of the store, all under reports/demo/ (committed).
+# One worker, so that scan ids follow the portfolio's order and the site is the same on every
+# machine; the as-of day is the portfolio's (tests/test_report_demo.py keeps it current).
+DEMO_AS_OF = 2026-06-15
 demo: venv
-	$(BIN)/python examples/portfolio/build_demo.py
+	$(BIN)/python examples/portfolio/build_demo.py --jobs 1
+	OSCHECK_TODAY=$(DEMO_AS_OF) $(BIN)/python -m oscheck report --db examples/portfolio/_build/demo.sqlite3 --out reports/demo --as-of $(DEMO_AS_OF)
 
 bench: venv
 	@echo "see benchmarks/README.md"

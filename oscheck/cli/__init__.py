@@ -8,12 +8,14 @@ import click
 
 from oscheck._version import __version__
 from oscheck.cli.action import action_command
+from oscheck.cli.batch import batch_group
 from oscheck.cli.cache import cache_group
 from oscheck.cli.common import run_main
 from oscheck.cli.init import init_command
 from oscheck.cli.licenses import licenses_group
 from oscheck.cli.model import model_command
 from oscheck.cli.registry import registry_group
+from oscheck.cli.report import report_command
 from oscheck.cli.rules import rules_command
 from oscheck.cli.sbom import sbom_command
 from oscheck.cli.scan import scan_command
@@ -42,6 +44,8 @@ cli.add_command(licenses_group)
 cli.add_command(model_command)
 cli.add_command(sbom_command)
 cli.add_command(registry_group)
+cli.add_command(batch_group)
+cli.add_command(report_command)
 
 
 def main(args: list[str] | None = None) -> None:

@@ -326,6 +326,9 @@ class Scan(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     organisation_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     application_id: Mapped[str | None] = mapped_column(ForeignKey("applications.id", ondelete="SET NULL"), index=True)
+    # The portfolio's grantee (oscheck batch): its id and name, also for scans that failed.
+    grantee_id: Mapped[str | None] = mapped_column(String(100), index=True)
+    grantee_name: Mapped[str | None] = mapped_column(Text)
     target_kind: Mapped[str] = mapped_column(String(20))
     target_uri: Mapped[str] = mapped_column(Text)
     ref: Mapped[str | None] = mapped_column(Text)

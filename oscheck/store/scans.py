@@ -38,6 +38,7 @@ __all__ = [
     "finish_run",
     "latest_scans",
     "record_failed_scan",
+    "record_report",
     "record_scan",
     "run_scans",
     "start_run",
@@ -155,6 +156,68 @@ def record_scan(
     return scan
 
 
+def record_report(
+    session: Session,
+    report: Mapping[str, Any],
+    *,
+    run_id: int | None = None,
+    organisation_id: str | None = None,
+    application_id: str | None = None,
+    grantee_id: str | None = None,
+    grantee_name: str | None = None,
+) -> Scan:
+    """Store one scan from its JSON report alone (what a batch worker sends back).
+
+    The same rows as :func:`record_scan`: the report carries the target, the summary and
+    every finding (rule, severity, location, fingerprint, messages, exemption), sorted.
+    """
+    t = report["target"]
+    uri = redact_url(str(t["uri"]))
+    _replace_in_run(session, run_id, uri)
+    s = report["summary"]
+    scan = Scan(
+        run_id=run_id,
+        organisation_id=organisation_id,
+        application_id=application_id,
+        grantee_id=grantee_id,
+        grantee_name=grantee_name,
+        target_kind=t["kind"],
+        target_uri=uri,
+        ref=t.get("ref"),
+        commit=t.get("commit"),
+        dirty=bool(t.get("dirty")),
+        program=report.get("program"),
+        track=report.get("track"),
+        tool_version=report["tool"]["version"],
+        policy_version=report["tool"]["policy_version"],
+        status="ok",
+        verdict=s["verdict"],
+        errors=s["errors"],
+        warnings=s["warnings"],
+        notes=s["notes"],
+        exempted=s["exempted"],
+        started_at=datetime.fromisoformat(report["started_at"]),
+        finished_at=datetime.fromisoformat(report["finished_at"]),
+        report=dict(report),
+    )
+    scan.findings = [
+        FindingRow(
+            rule_id=f["rule_id"],
+            severity=f["severity"],
+            path=f["location"]["path"],
+            line=f["location"]["line"],
+            fingerprint=f["fingerprint"],
+            message_en=f["message"]["en"],
+            message_ko=f["message"]["ko"],
+            exempted=f["exempted"],
+        )
+        for f in report["findings"]
+    ]
+    session.add(scan)
+    session.flush()
+    return scan
+
+
 def record_failed_scan(
     session: Session,
     *,
@@ -172,6 +235,8 @@ def record_failed_scan(
     run_id: int | None = None,
     organisation_id: str | None = None,
     application_id: str | None = None,
+    grantee_id: str | None = None,
+    grantee_name: str | None = None,
 ) -> Scan:
     """Store a scan that could not run (clone failed, timeout): the error text, no report."""
     uri = redact_url(target_uri)
@@ -180,6 +245,8 @@ def record_failed_scan(
         run_id=run_id,
         organisation_id=organisation_id,
         application_id=application_id,
+        grantee_id=grantee_id,
+        grantee_name=grantee_name,
         target_kind=target_kind,
         target_uri=uri,
         ref=ref,
