@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, make_repo, run_oscheck
+from helpers import ROOT, make_repo, run_oscheck, validate_report
 
 from oscheck.batch import BatchOptions, Outcome, Plan, TargetSpec, load_portfolio, run_batch
 from oscheck.errors import InputError
@@ -264,6 +264,7 @@ def test_process_pool_and_dask_localcluster_record_identical_results(
     assert any(o.errors for o in dask.outcomes)
     # Outputs: the JSON report (with the grantee) and the SBOMs of every target.
     doc = json.loads((out / "G-001" / "repo1.json").read_text(encoding="utf-8"))
+    validate_report(doc)
     assert doc["portfolio"]["grantee"] == {"id": "G-001", "name": "그랜티1", "organisation": None, "application": None}
     assert any(f["rule_id"] == "LIC003" for f in doc["findings"])
     for suffix in (".md", ".spdx.json", ".cdx.json"):
@@ -504,6 +505,9 @@ def test_demo_portfolio_runs_offline_and_links_the_registry(tmp_path: Path, fres
         BatchOptions(db=db, jobs=1, offline=True, only=("ai-api", "community", "models"), out=tmp_path / "out"),
     )
     by_key = {o.key: o for o in summary.outcomes}
+    for report in (tmp_path / "out").rglob("*.json"):
+        if not report.name.endswith((".spdx.json", ".cdx.json")):
+            validate_report(json.loads(report.read_text(encoding="utf-8")))
     assert all(o.status == "ok" for o in summary.outcomes), [o.error for o in summary.outcomes]
     assert by_key["G-2026-002/nuri-minwon-bot"].errors >= 1  # hosted OpenAI API
     assert by_key["G-2026-003/sejong-llm-serve"].verdict  # self-hosted vLLM: no API001
