@@ -196,16 +196,17 @@ def main() -> int:
 
     # The service that oscheck left running (warm index) is part of what it costs: show it, stop it.
     service_mem = _service_memory(cache)
-    subprocess.run([sys.executable, "-m", "oscheck", "service", "stop"], env=os_env, check=False,
-                   capture_output=True)
+    subprocess.run([sys.executable, "-m", "oscheck", "service", "stop"], env=os_env, check=False, capture_output=True)
 
     base = runs[0].wall
     print(f"\n{'run':<60} {'wall s':>8} {'ratio':>7} {'max RSS MiB':>12} {'peak PSS MiB':>13}")
     for r in runs:
         print(f"{r.name:<60} {r.wall:8.2f} {r.wall / base:7.3f} {r.max_rss_mib:12.0f} {r.peak_pss_mib:13.0f}")
     if service_mem:
-        print(f"{'  license-index service left running (idle)':<60} {'':>8} {'':>7} {service_mem[0]:12.0f} "
-              f"{service_mem[1]:13.0f}")
+        print(
+            f"{'  license-index service left running (idle)':<60} {'':>8} {'':>7} {service_mem[0]:12.0f} "
+            f"{service_mem[1]:13.0f}"
+        )
     stats = cold_doc.get("stats", {})
     print(
         f"\noscheck cold: {stats.get('scancode_scanned')} files scanned, {stats.get('scancode_files')} files, "

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import ROOT, make_repo, run_oscheck
+from helpers import ROOT, make_repo, run_oscheck, validate_report
 
 from oscheck.batch import BatchOptions, Outcome, Plan, TargetSpec, load_portfolio, run_batch
 from oscheck.errors import InputError
@@ -264,6 +264,7 @@ def test_process_pool_and_dask_localcluster_record_identical_results(
     assert any(o.errors for o in dask.outcomes)
     # Outputs: the JSON report (with the grantee) and the SBOMs of every target.
     doc = json.loads((out / "G-001" / "repo1.json").read_text(encoding="utf-8"))
+    validate_report(doc)
     assert doc["portfolio"]["grantee"] == {"id": "G-001", "name": "그랜티1", "organisation": None, "application": None}
     assert any(f["rule_id"] == "LIC003" for f in doc["findings"])
     for suffix in (".md", ".spdx.json", ".cdx.json"):
@@ -504,6 +505,9 @@ def test_demo_portfolio_runs_offline_and_links_the_registry(tmp_path: Path, fres
         BatchOptions(db=db, jobs=1, offline=True, only=("ai-api", "community", "models"), out=tmp_path / "out"),
     )
     by_key = {o.key: o for o in summary.outcomes}
+    for report in (tmp_path / "out").rglob("*.json"):
+        if not report.name.endswith((".spdx.json", ".cdx.json")):
+            validate_report(json.loads(report.read_text(encoding="utf-8")))
     assert all(o.status == "ok" for o in summary.outcomes), [o.error for o in summary.outcomes]
     assert by_key["G-2026-002/nuri-minwon-bot"].errors >= 1  # hosted OpenAI API
     assert by_key["G-2026-003/sejong-llm-serve"].verdict  # self-hosted vLLM: no API001
@@ -514,3 +518,45 @@ def test_demo_portfolio_runs_offline_and_links_the_registry(tmp_path: Path, fres
         linked = {(x.grantee_id, x.organisation_id, x.application_id) for x in s.query(Scan) if x.organisation_id}
     store.dispose()
     assert linked == {("G-2026-007", "gyeongnam-precision", "keti-001"), ("G-2026-008", "busan-tp", "kosmes-001")}
+
+
+def test_hub_models_are_targets_and_a_missing_one_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Models as Hub ids, against a local server that answers like the Hub."""
+    from hub_models import hub_models
+    from hub_server import serve_hub
+
+    repo = grantee_repo(tmp_path / "r", 1)
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "program: nipa-oss-ai-use-2026\ngrantees:\n  - id: G1\n    name: 한빛\n    track: use\n"
+        f"    repos: ['{repo}']\n    models: [acme/ko-sbert-apache, acme/no-such-model]\n",
+        encoding="utf-8",
+    )
+    with serve_hub(hub_models()) as (url, _fake):
+        monkeypatch.setenv("HF_ENDPOINT", url)
+        monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+        summary = run_batch(path, BatchOptions(db=str(tmp_path / "db.sqlite3"), jobs=2, only=FAST, backoff=0.05))
+    by_key = {o.key: o for o in summary.outcomes}
+    assert by_key["G1/r"].status == "ok"
+    good, missing = by_key["G1/ko-sbert-apache"], by_key["G1/no-such-model"]
+    assert good.status == "ok" and good.kind == "model" and good.commit
+    assert good.uri == "https://huggingface.co/acme/ko-sbert-apache"
+    assert missing.status == "failed" and "acme/no-such-model" in (missing.error or "")
+    assert summary.exit_code() == 1
+
+
+def test_an_existing_dask_scheduler_runs_the_same_worker(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    repos = [str(grantee_repo(tmp_path / f"r{i}", i)) for i in range(3)]
+    path = write_portfolio(tmp_path / "p.yaml", repos)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = run_batch(
+            path, BatchOptions(db=str(tmp_path / "db.sqlite3"), scheduler=cluster.scheduler_address, only=FAST)
+        )
+    assert summary.executor.startswith("Dask scheduler tcp://127.0.0.1:")
+    assert [o.status for o in summary.outcomes] == ["ok"] * 3
+    unreachable = run_oscheck(
+        "batch", str(path), "--db", str(tmp_path / "db2.sqlite3"), "--scheduler", "tcp://127.0.0.1:9", "--new-run"
+    )
+    assert unreachable.returncode == 3 and "cannot reach the Dask scheduler" in unreachable.stderr

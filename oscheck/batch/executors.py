@@ -116,7 +116,7 @@ class DaskExecutor:
         self._cluster: Any = None
         if scheduler:
             try:
-                self._client: Any = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
+                self._client: Any = Client(scheduler, timeout="10s")  # type: ignore[no-untyped-call]
             except (OSError, TimeoutError) as exc:
                 raise TargetUnavailable(
                     _("cannot reach the Dask scheduler at {address}: {error}", address=scheduler, error=exc)

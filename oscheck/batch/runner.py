@@ -196,8 +196,8 @@ def _check_links(store: Store, loaded: LoadedPortfolio) -> None:
         known_apps = set(s.scalars(select(Application.id).where(Application.id.in_(apps)))) if apps else set()
     for g in loaded.portfolio.grantees:
         for kind, value, known in (
-            ("organisation", g.organisation, known_orgs),
-            ("application", g.application, known_apps),
+            (_("organisation"), g.organisation, known_orgs),
+            (_("application"), g.application, known_apps),
         ):
             if value and value not in known:
                 raise InputError(
@@ -213,12 +213,21 @@ def _check_links(store: Store, loaded: LoadedPortfolio) -> None:
 
 
 def _executor(options: BatchOptions) -> tuple[Executor, int | None]:
-    """The executor and the scancode pool size each worker asks the warm-index service for."""
+    """The executor, and the scancode processes a target may use.
+
+    With the warm-index service (the default) that is the service's pool, shared by all the
+    workers of the machine: as many processes as workers. Without it each worker keeps its
+    own index and detects one file at a time (a pool per target would fork the 1.4 GB
+    index into more processes than there are cores).
+    """
+    from oscheck.detectors import scancode_service
+
+    shared = scancode_service.enabled()
     if options.scheduler:
         return DaskExecutor(scheduler=options.scheduler), None  # each machine: its own cores
     if options.dask_local:
-        return DaskExecutor(local=options.dask_local), options.dask_local
-    return PoolExecutor(options.jobs), options.jobs
+        return DaskExecutor(local=options.dask_local), options.dask_local if shared else 1
+    return PoolExecutor(options.jobs), options.jobs if shared else 1
 
 
 def run_batch(

@@ -246,9 +246,12 @@ def scan_target(unit: WorkUnit) -> TargetResult:
         seconds=round(time.monotonic() - clock, 3),
         timings={k: float(v) for k, v in dict(stats.get("timings") or {}).items()},
         stats={
-            k: int(v)
-            for k, v in stats.items()
-            if k in ("files", "scancode_files", "scancode_cache_hits", "scancode_scanned")
+            **{
+                k: int(v)
+                for k, v in stats.items()
+                if k in ("files", "scancode_files", "scancode_cache_hits", "scancode_scanned")
+            },
+            "scancode_ms": int(float(stats.get("scancode_seconds") or 0) * 1000),
         },
     )
 
