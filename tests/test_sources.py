@@ -139,3 +139,34 @@ def test_hooks_never_run(tmp_path: Path) -> None:
     scan(str(root), ScanOptions(jobs=1, only=("licenses",)))
     scan(f"file://{root}", ScanOptions(jobs=1, only=("licenses",), cache_dir=tmp_path / "c"))
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    ("stderr", "retry"),
+    [
+        ("fatal: unable to access 'https://h/x.git/': Could not resolve host: h", True),
+        ("fatal: unable to access 'https://h/x.git/': The requested URL returned error: 503", True),
+        ("error: RPC failed; curl 56 Recv failure: Connection reset by peer", True),
+        ("fatal: unable to access 'https://h/x.git/': The requested URL returned error: 403", False),
+        ("remote: Repository not found.\nfatal: repository 'https://h/x.git/' not found", False),
+        ("fatal: Authentication failed for 'https://h/x.git/'", False),
+    ],
+)
+def test_which_clone_failures_are_retried(stderr: str, retry: bool) -> None:
+    from oscheck.sources.git import _PERMANENT, _TRANSIENT
+
+    assert (bool(_TRANSIENT.search(stderr)) and not _PERMANENT.search(stderr)) is retry
+
+
+def test_cached_clone_keeps_network_transports_and_refuses_file(tmp_path: Path) -> None:
+    _repo_with_history(tmp_path / "up")
+    scan(f"file://{tmp_path / 'up'}", ScanOptions(jobs=1, only=("licenses",), cache_dir=tmp_path / "c"))
+    clone = next((tmp_path / "c" / "repos").glob("*.git"))
+
+    def get(key: str) -> str:
+        return subprocess.run(
+            ["git", "--git-dir", str(clone), "config", "--get", key], capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    assert get("protocol.file.allow") == "never" and get("protocol.ext.allow") == "never"
+    assert get("protocol.allow") == ""  # http(s), ssh and git keep git's defaults for later fetches

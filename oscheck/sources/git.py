@@ -162,17 +162,23 @@ class GitSource(Source):
             lines = [ln.strip() for ln in err.splitlines() if ln.strip()]
             last = lines[-1] if lines else f"git exited with {proc.returncode}"
             last = re.sub(r"^(fatal|error): ", "", last)
-            retryable = bool(
-                re.search(
-                    r"Could not resolve host|timed out|Connection (reset|refused)|"
-                    r"early EOF|RPC failed|unable to access|TLS",
-                    err,
-                )
-            )
+            retryable = bool(_TRANSIENT.search(err)) and not _PERMANENT.search(err)
             raise CloneFailed(
                 _("{url}: cannot clone or fetch ({reason})", url=redact_url(self.url), reason=last),
                 retryable=retryable,
             )
+
+
+# Network trouble worth a retry; a 4xx answer, a missing repository or refused credentials
+# will not change on the next attempt.
+_TRANSIENT = re.compile(
+    r"Could not resolve host|timed out|Connection (reset|refused|timed out)|early EOF|RPC failed|"
+    r"unable to access|TLS|returned error: 5\d\d|HTTP 5\d\d"
+)
+_PERMANENT = re.compile(
+    r"returned error: 4\d\d|Repository not found|Authentication failed|not found|does not appear to be a git "
+    r"repository|Permission denied"
+)
 
 
 def _drain(stream: IO[bytes] | None, into: list[bytes]) -> None:
@@ -193,14 +199,16 @@ def _dir_size(path: Path) -> int:
 
 
 def _harden_repo_config(repo_dir: Path) -> None:
-    """Make the cached clone safe for anyone who later runs git in it by hand."""
+    """Make the cached clone safe for anyone who later runs git in it by hand.
+
+    Network transports keep git's defaults (the origin may be http, https, ssh or git);
+    the local ``file`` transport and ``ext`` (which runs a command) are refused, so a
+    submodule fetched by hand cannot reach the scanning machine's files.
+    """
     repo = git.Repo(repo_dir)
     with repo.config_writer() as cw:
-        cw.set_value("protocol", "allow", "never")
         cw.set_value('protocol "file"', "allow", "never")
         cw.set_value('protocol "ext"', "allow", "never")
-        cw.set_value('protocol "https"', "allow", "always")
-        cw.set_value('protocol "ssh"', "allow", "always")
         cw.set_value("core", "hooksPath", "/dev/null")
 
 
