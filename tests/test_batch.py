@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -489,19 +490,19 @@ def test_demo_portfolio_runs_offline_and_links_the_registry(tmp_path: Path, fres
         import build_demo
     finally:
         sys.path.pop(0)
-    build = ROOT / "examples" / "portfolio" / "_build"
-    for src in sorted((ROOT / "examples" / "portfolio" / "repos").iterdir()):
-        build_demo.build_repo(src, build / src.name)
-    for src in sorted((ROOT / "examples" / "portfolio" / "models").iterdir()):
-        build_demo.build_model(src, build / "models" / src.name)
+    # Built in this test's own folder: make demo and other tests use examples/portfolio/_build/.
+    work = tmp_path / "portfolio"
+    work.mkdir()
+    shutil.copy(ROOT / "examples" / "portfolio" / "portfolio.yaml", work / "portfolio.yaml")
+    build_demo.build_sources(work / "_build")
     db = str(tmp_path / "demo.sqlite3")
     assert run_oscheck("registry", "--db", db, "init").returncode == 0
     assert run_oscheck("registry", "--db", db, "import", str(ROOT / "examples/registry/registry.yaml")).returncode == 0
-    loaded = load_portfolio(ROOT / "examples" / "portfolio" / "portfolio.yaml")
+    loaded = load_portfolio(work / "portfolio.yaml")
     assert len(loaded.portfolio.grantees) >= 8 and len(loaded.targets) >= 10
     assert {t.program for t in loaded.targets} >= {"nipa-oss-ai-dev-2026", "nipa-oss-ai-use-2026", "keti-ax-mini-2026"}
     summary = run_batch(
-        ROOT / "examples" / "portfolio" / "portfolio.yaml",
+        work / "portfolio.yaml",
         BatchOptions(db=db, jobs=1, offline=True, only=("ai-api", "community", "models"), out=tmp_path / "out"),
     )
     by_key = {o.key: o for o in summary.outcomes}
@@ -512,7 +513,9 @@ def test_demo_portfolio_runs_offline_and_links_the_registry(tmp_path: Path, fres
     assert by_key["G-2026-002/nuri-minwon-bot"].errors >= 1  # hosted OpenAI API
     assert by_key["G-2026-003/sejong-llm-serve"].verdict  # self-hosted vLLM: no API001
     assert by_key["G-2026-004/daon-med-llama"].warnings >= 1  # Llama 3 license: conditions
-    assert by_key["G-2026-005/barunmal-spell"].errors == 0 and by_key["G-2026-005/kobert-spell"].verdict == "pass"
+    # the compliant grantee: a working community (histories.yaml) and a used upstream contribution
+    assert by_key["G-2026-005/barunmal-spell"].errors == 0 and by_key["G-2026-005/barunmal-spell"].warnings == 0
+    assert by_key["G-2026-005/kobert-spell"].verdict == "pass"
     store = Store(db)
     with store.transaction() as s:
         linked = {(x.grantee_id, x.organisation_id, x.application_id) for x in s.query(Scan) if x.organisation_id}

@@ -66,10 +66,7 @@ def test_committed_demo_report_is_current(tmp_path: Path, fresh_cache: Path) -> 
     work = tmp_path / "portfolio"
     work.mkdir()
     shutil.copy(PORTFOLIO / "portfolio.yaml", work / "portfolio.yaml")
-    for src in sorted(p for p in (PORTFOLIO / "repos").iterdir() if p.is_dir()):
-        build_demo.build_repo(src, work / "_build" / src.name)
-    for src in sorted(p for p in (PORTFOLIO / "models").iterdir() if p.is_dir()):
-        build_demo.build_model(src, work / "_build" / "models" / src.name)
+    build_demo.build_sources(work / "_build")
     db = str(tmp_path / "demo.sqlite3")
     out = tmp_path / "demo"
     env = {

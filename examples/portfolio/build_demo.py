@@ -3,7 +3,9 @@
 ``make demo`` runs this; it needs no network:
 
 1. every folder under ``repos/`` becomes a real git repository under ``_build/`` (one
-   commit, fixed author and date, so the commit ids are the same on every machine), and
+   commit, fixed author and date, so the commit ids are the same on every machine; a
+   repository listed in ``histories.yaml`` gets its dated commits by several authors and
+   its release tags instead), and
    every folder under ``models/`` is copied to ``_build/models/`` with a small weight file;
 2. the registry file ``examples/registry/registry.yaml`` is imported into a fresh SQLite
    store ``_build/demo.sqlite3`` (two grantees link to its organisations and applications);
@@ -23,7 +25,11 @@ import shutil
 import struct
 import subprocess
 import sys
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -43,18 +49,46 @@ _GIT_ENV = {
 }
 
 
-def build_repo(src: Path, dest: Path) -> Path:
-    """``src`` committed as a new repository at ``dest`` (same commit id on every machine)."""
+def build_repo(src: Path, dest: Path, history: dict[str, Any] | None = None) -> Path:
+    """``src`` committed as a new repository at ``dest`` (same commit ids on every machine)."""
     shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(src, dest, symlinks=True)
     env = {**os.environ, **_GIT_ENV}
-    for args in (
-        ["init", "-q", "-b", "main"],
-        ["add", "-A"],
-        ["commit", "-q", "--no-gpg-sign", "-m", f"{src.name}: first public release"],
-    ):
-        subprocess.run(["git", "-C", str(dest), *args], check=True, env=env)
+
+    def git(*args: str, extra: dict[str, str] | None = None) -> None:
+        subprocess.run(["git", "-C", str(dest), *args], check=True, env={**env, **(extra or {})})
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    if history is None:
+        git("commit", "-q", "--no-gpg-sign", "-m", f"{src.name}: first public release")
+        return dest
+    git("commit", "-q", "--no-gpg-sign", "-m", f"{src.name}: first public release", extra=_who(history["start"]))
+    changelog = dest / "CHANGELOG.md"
+    for entry in history.get("commits", []):
+        with changelog.open("a", encoding="utf-8") as fh:
+            fh.write(f"- {entry['message']}\n")
+        git("add", "CHANGELOG.md")
+        git("commit", "-q", "--no-gpg-sign", "-m", str(entry["message"]), extra=_who(entry))
+    for tag, position in (history.get("tags") or {}).items():
+        back = len(history.get("commits", [])) - int(position)
+        git("tag", str(tag), f"HEAD~{back}" if back else "HEAD")
     return dest
+
+
+def _who(entry: dict[str, Any]) -> dict[str, str]:
+    """GIT_AUTHOR_*/GIT_COMMITTER_* for ``{date: YYYY-MM-DD, author: "Name <mail>"}`` (10:00 KST)."""
+    name, _, mail = str(entry["author"]).partition(" <")
+    when = datetime.combine(date.fromisoformat(str(entry["date"])), time(10, 0), timezone(timedelta(hours=9)))
+    stamp = f"{int(when.timestamp())} +0900"
+    return {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": mail.rstrip(">"),
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": mail.rstrip(">"),
+        "GIT_COMMITTER_DATE": stamp,
+    }
 
 
 def safetensors(tensors: dict[str, tuple[str, list[int]]]) -> bytes:
@@ -86,6 +120,15 @@ def build_model(src: Path, dest: Path) -> Path:
     return dest
 
 
+def build_sources(build: Path) -> None:
+    """Every demo repository (with its history, if any) and model folder, under ``build``."""
+    histories = yaml.safe_load((HERE / "histories.yaml").read_text(encoding="utf-8")) or {}
+    for src in sorted(p for p in (HERE / "repos").iterdir() if p.is_dir()):
+        build_repo(src, build / src.name, histories.get(src.name))
+    for src in sorted(p for p in (HERE / "models").iterdir() if p.is_dir()):
+        build_model(src, build / "models" / src.name)
+
+
 def oscheck(*args: str) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     return subprocess.run([sys.executable, "-m", "oscheck", *args], env=env, check=False).returncode
@@ -99,10 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dask-local", default=None)
     args = ap.parse_args(argv)
 
-    for src in sorted(p for p in (HERE / "repos").iterdir() if p.is_dir()):
-        build_repo(src, BUILD / src.name)
-    for src in sorted(p for p in (HERE / "models").iterdir() if p.is_dir()):
-        build_model(src, BUILD / "models" / src.name)
+    build_sources(BUILD)
     db = args.db
     if db is None:
         path = BUILD / "demo.sqlite3"
