@@ -469,6 +469,8 @@ def test_packagedcode_lists_the_same_packages(rel: str) -> None:
     path = FIXTURES / rel
     base = rel.rsplit("/", 1)[-1]
     theirs: set[str] = set()
+    # Another test on this worker may have loaded the index already; only a load *here* counts.
+    index_was_loaded = licensedcode.cache._LICENSE_CACHE is not None
     for datasource in HANDLERS[base]:
         handler = packagedcode.HANDLER_BY_DATASOURCE_ID[datasource]
         if not handler.is_datafile(str(path)):
@@ -477,7 +479,8 @@ def test_packagedcode_lists_the_same_packages(rel: str) -> None:
             for dep in package.dependencies:
                 d = dep if isinstance(dep, dict) else dep.to_dict()
                 theirs.add(PackageURL.from_string(d["purl"]).to_string())
-    assert licensedcode.cache._LICENSE_CACHE is None  # these handlers must not load the 1.4 GB index
+    if not index_was_loaded:  # these handlers must not load the 1.4 GB index
+        assert licensedcode.cache._LICENSE_CACHE is None
     folder, _, name = rel.partition("/")
     ours = {
         PackageURL.from_string(e_purl).to_string()
