@@ -34,6 +34,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from oscheck import safeparse
 from oscheck.errors import ConfigError
 from oscheck.i18n import _
 
@@ -238,7 +239,7 @@ def load_declaration(root: Path, explicit: Path | None = None) -> LoadedDeclarat
     pyproject = root / "pyproject.toml"
     if pyproject.is_file() and not pyproject.is_symlink():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8", errors="replace"))
+            data = safeparse.load_toml(pyproject.read_text(encoding="utf-8", errors="replace"))
         except tomllib.TOMLDecodeError as exc:
             # An invalid pyproject.toml is the manifest detector's business, not ours:
             # it becomes a finding there. Here we only look for [tool.oscheck].
@@ -253,13 +254,12 @@ def load_declaration(root: Path, explicit: Path | None = None) -> LoadedDeclarat
 def parse_declaration_text(text: str, name: str) -> LoadedDeclaration:
     """Parse declaration YAML given as text (used for remote targets read from git)."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, node = safeparse.load_yaml_with_node(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ConfigError(_("{path}{line}: invalid YAML ({problem})", path=name, line=line, problem=problem)) from None
+        line, problem = safeparse.yaml_error_location(exc)
+        raise ConfigError(
+            _("{path}{line}: invalid YAML ({problem})", path=name, line=f":{line}" if line else "", problem=problem)
+        ) from None
     if data is None:
         return LoadedDeclaration(Declaration(), name)
     if not isinstance(data, dict):

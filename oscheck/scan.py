@@ -17,6 +17,7 @@ from typing import Any
 
 import pathspec
 
+from oscheck import safeparse
 from oscheck._version import __version__
 from oscheck.config import Declaration, LoadedDeclaration, load_declaration, parse_declaration_text
 from oscheck.detectors import DetectContext, select
@@ -192,7 +193,7 @@ def _declaration(tree: SourceTree, inventory: Inventory, options: ScanOptions) -
         import tomllib
 
         try:
-            data = tomllib.loads(inventory.read_text(record))
+            data = safeparse.load_toml(inventory.read_text(record))
         except tomllib.TOMLDecodeError:
             return LoadedDeclaration(Declaration(), None)
         section = data.get("tool", {}).get("oscheck")

@@ -52,6 +52,17 @@ def test_markdown_and_json_files_in_output_dir(unlicensed: Path, tmp_path: Path)
     assert f"wrote {out / 'r.json'}" in proc.stderr
 
 
+def test_only_takes_a_comma_separated_list(unlicensed: Path) -> None:
+    proc = run_oscheck("scan", str(unlicensed), "--only", "ai-api,community", "--format", "json", "--jobs", "1")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    ran = set(report["tool"]["detectors"])
+    assert ran == {"ai-api", "community"}
+    bad = run_oscheck("scan", str(unlicensed), "--only", "licenses,licence")
+    assert bad.returncode == 2
+    assert "unknown detector group 'licence'; choose from ai-api, community" in bad.stderr
+
+
 def test_korean_output(unlicensed: Path) -> None:
     proc = run_oscheck("--lang", "ko", "scan", str(unlicensed), "--jobs", "1")
     assert "라이선스 파일, 라이선스 선언, 라이선스 메타데이터를 찾지 못했습니다" in proc.stdout

@@ -37,6 +37,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from oscheck import safeparse
 from oscheck.config import _TRACK_ALIASES
 from oscheck.errors import InputError, PolicyError
 from oscheck.i18n import _
@@ -196,13 +197,12 @@ def load_portfolio(path: Path, policy: PolicySet | None = None) -> LoadedPortfol
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(_("{path}: cannot read the portfolio ({error})", path=name, error=exc)) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, node = safeparse.load_yaml_with_node(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(_("{path}{line}: invalid YAML ({problem})", path=name, line=line, problem=problem)) from None
+        line, problem = safeparse.yaml_error_location(exc)
+        raise InputError(
+            _("{path}{line}: invalid YAML ({problem})", path=name, line=f":{line}" if line else "", problem=problem)
+        ) from None
     if not isinstance(data, dict):
         raise InputError(_("{path}: expected a mapping with 'grantees' at the top level", path=name))
     lines = _lines(node)

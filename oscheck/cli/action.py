@@ -30,6 +30,7 @@ from typing import TextIO
 
 import click
 
+from oscheck.cli.common import split_groups
 from oscheck.cli.scan import FAIL_ON
 from oscheck.detectors import groups
 from oscheck.errors import ExitCode, InputError, OscheckError, TargetUnavailable
@@ -95,8 +96,7 @@ class ActionInputs:
                     value=fail_on,
                 )
             )
-        only = tuple(g.strip() for g in get("only").replace(",", " ").split() if g.strip())
-        unknown = [g for g in only if g not in groups()]
+        only, unknown = split_groups([get("only")])
         if unknown:
             raise InputError(
                 _(

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from oscheck.batch import BatchOptions, Outcome, Plan, TargetSpec, diff_runs, run_batch
-from oscheck.cli.common import progress_enabled
+from oscheck.cli.common import only_groups, progress_enabled
 from oscheck.cli.scan import FAIL_ON
 from oscheck.detectors import groups
 from oscheck.errors import InputError
@@ -260,8 +260,12 @@ def _end_table(outcomes: tuple[Outcome, ...]) -> None:
 @click.option(
     "--only",
     multiple=True,
-    type=click.Choice(groups()),
-    help=_("Run only these detector groups on repositories (repeatable)."),
+    callback=only_groups,
+    metavar="GROUP[,GROUP]",
+    help=_(
+        "Run only these detector groups on repositories: {groups} (repeatable, or comma-separated).",
+        groups=", ".join(groups()),
+    ),
 )
 @click.option("--offline", is_flag=True, help=_("Do not query package registries or the Hugging Face Hub."))
 @click.option("--no-cache", is_flag=True, help=_("Do not read or write the detection cache."))

@@ -8,16 +8,36 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 
+from oscheck.detectors import groups
 from oscheck.errors import ExitCode, OscheckError
 from oscheck.i18n import _
 from oscheck.sources import redact_text
+
+
+def split_groups(values: Iterable[str]) -> tuple[tuple[str, ...], list[str]]:
+    """Detector groups from ``--only`` values, comma- or space-separated; and the unknown names."""
+    names: list[str] = []
+    for value in values:
+        names += [n for n in value.replace(",", " ").split() if n not in names]
+    known = groups()
+    return tuple(n for n in names if n in known), [n for n in names if n not in known]
+
+
+def only_groups(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Click callback: ``--only licenses,ai-api`` means ``--only licenses --only ai-api``."""
+    chosen, unknown = split_groups(values)
+    if unknown:
+        raise click.BadParameter(
+            _("unknown detector group '{name}'; choose from {known}", name=unknown[0], known=", ".join(groups()))
+        )
+    return chosen
 
 
 def fail(message: str, code: ExitCode) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from oscheck.cli.common import RichProgress, progress_enabled, write_text
+from oscheck.cli.common import RichProgress, only_groups, progress_enabled, write_text
 from oscheck.cli.sbom import dependency_options
 from oscheck.config import Declaration
 from oscheck.detectors import groups
@@ -131,7 +131,11 @@ def models_options(models: tuple[str, ...], download_weights: bool) -> ModelsOpt
     help=_("Exit with 1 when a finding has at least this severity."),
 )
 @click.option(
-    "--only", multiple=True, type=click.Choice(groups()), help=_("Run only these detector groups (repeatable).")
+    "--only",
+    multiple=True,
+    callback=only_groups,
+    metavar="GROUP[,GROUP]",
+    help=_("Run only these detector groups: {groups} (repeatable, or comma-separated).", groups=", ".join(groups())),
 )
 @click.option("--no-cache", is_flag=True, help=_("Do not read or write the detection cache."))
 @click.option(

@@ -16,12 +16,12 @@ disagreements are kept so the policy can report them.
 from __future__ import annotations
 
 import configparser
-import json
 import re
 import tomllib
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from oscheck import safeparse
 from oscheck.detectors.interface import DetectContext, Detector
 from oscheck.detectors.scancode import FileLicense
 from oscheck.detectors.spdx_headers import normalize_spdx
@@ -116,7 +116,7 @@ def _line_of(text: str, value: str) -> int | None:
 
 
 def _pyproject_license(text: str) -> str | None:
-    data = tomllib.loads(text)
+    data = safeparse.load_toml(text)
     project: dict[str, Any] = data.get("project") or {}
     lic = project.get("license")
     if isinstance(lic, str):
@@ -135,7 +135,7 @@ def _setup_cfg_license(text: str) -> str | None:
 
 
 def _package_json_license(text: str) -> str | None:
-    data = json.loads(text)
+    data = safeparse.load_json(text)
     lic = data.get("license") if isinstance(data, dict) else None
     if isinstance(lic, dict):
         lic = lic.get("type")
@@ -143,6 +143,6 @@ def _package_json_license(text: str) -> str | None:
 
 
 def _cargo_license(text: str) -> str | None:
-    data = tomllib.loads(text)
+    data = safeparse.load_toml(text)
     lic = (data.get("package") or {}).get("license")
     return lic if isinstance(lic, str) else None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar
 
+from oscheck import safeparse
 from oscheck.detectors.interface import DetectContext, Detector
 from oscheck.model import FileKind, FileOrigin, Location, Observation
 
@@ -168,7 +169,7 @@ class ReuseDetector(Detector):
 
     def _reuse_toml(self, text: str) -> list[Observation]:
         try:
-            data = tomllib.loads(text)
+            data = safeparse.load_toml(text)
         except tomllib.TOMLDecodeError as exc:
             return [
                 ReuseAnnotation(

@@ -28,6 +28,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from oscheck import safeparse
 from oscheck.errors import TargetUnavailable
 from oscheck.i18n import _
 from oscheck.model import Target, TargetKind
@@ -464,7 +467,17 @@ def _card_data(readme: str) -> dict[str, Any]:
     if not readme.startswith("---"):
         return {}
     from huggingface_hub import ModelCard
+    from huggingface_hub.repocard import REGEX_YAML_BLOCK
 
+    # ModelCard runs yaml.safe_load and then copies the data: an alias bomb in a card would
+    # never finish, so the same front matter is measured first.
+    front = REGEX_YAML_BLOCK.search(readme)
+    if front is not None:
+        try:
+            safeparse.compose_all_yaml(front.group(2))
+        except yaml.YAMLError as exc:
+            log.warning("model card front matter ignored: %s", safeparse.yaml_error_location(exc)[1])
+            return {}
     try:
         card = ModelCard(readme, ignore_metadata_errors=True)
     except (ValueError, TypeError, AttributeError) as exc:

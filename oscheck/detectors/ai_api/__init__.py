@@ -17,7 +17,6 @@ Two stages:
 from __future__ import annotations
 
 import enum
-import json
 import posixpath
 import re
 from collections import defaultdict
@@ -25,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
+from oscheck import safeparse
 from oscheck.detectors.ai_api.catalogue import Catalogue, load_catalogue
 from oscheck.detectors.ai_api.common import scrub
 from oscheck.detectors.ai_api.config_scan import is_config, scan_config
@@ -197,7 +197,7 @@ def scan_file(kind: str, data: bytes, scanners: _Scanners) -> FileResult:
 def _notebook(data: bytes, scanners: _Scanners) -> FileResult:
     """Code cells joined (magics commented out); line numbers count within that code."""
     try:
-        doc = json.loads(data)
+        doc = safeparse.load_json(data)
         cells = doc.get("cells", []) if isinstance(doc, dict) else []
         code: list[str] = []
         for cell in cells:

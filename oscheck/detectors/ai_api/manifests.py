@@ -7,12 +7,12 @@ for the manifests it covered.
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from oscheck import safeparse
 from oscheck.detectors.ai_api.catalogue import Catalogue, PackageSpec
 from oscheck.detectors.ai_api.records import FileResult, LocalHint, RawUse, Step
 
@@ -84,10 +84,10 @@ def _names(kind: str, text: str) -> Iterator[tuple[str, str, int]]:
     if kind == "requirements":
         yield from _requirements(text, "pypi")
     elif kind in ("pyproject", "pipfile"):
-        data = tomllib.loads(text)
+        data = safeparse.load_toml(text)
         yield from ((e, n, _line_of(text, n)) for e, n in _toml_names(data))
     elif kind == "package.json":
-        data = json.loads(text)
+        data = safeparse.load_json(text)
         if isinstance(data, dict):
             for section in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
                 deps = data.get(section)

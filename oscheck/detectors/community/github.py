@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
@@ -22,6 +21,8 @@ import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from oscheck import safeparse
 
 DEFAULT_API_URL = "https://api.github.com"
 MAX_BODY_BYTES = 16 << 20
@@ -160,7 +161,7 @@ class GitHubClient:
         if len(raw) > MAX_BODY_BYTES:
             raise ForgeError("error", "answer too large")
         try:
-            body = json.loads(raw) if raw else None
+            body = safeparse.load_json(raw) if raw else None
         except ValueError:
             body = None
         return status, body, headers

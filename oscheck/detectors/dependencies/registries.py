@@ -13,7 +13,6 @@ test server can stand in. Only the license-related fields of an answer are kept.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import re
@@ -27,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from oscheck import safeparse
 from oscheck.detectors.dependencies.npm import license_of
 from oscheck.inventory import ContentCache
 from oscheck.sources import redact_text
@@ -217,7 +217,7 @@ class RegistryResolver:
                     body = response.read(_MAX_BYTES + 1)
                 if len(body) > _MAX_BYTES:
                     return self._error(url, "answer too large")
-                return Lookup("ok", registry.facts(json.loads(body)))
+                return Lookup("ok", registry.facts(safeparse.load_json(body)))
             except urllib.error.HTTPError as exc:
                 if exc.code == 404:
                     return Lookup("not-found", None, redact_text(f"HTTP 404 from {url}"))

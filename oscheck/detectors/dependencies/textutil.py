@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from oscheck import safeparse
 from oscheck.detectors.dependencies.entries import ParseFailure
 
 _TOML_AT = re.compile(r"\(at line (\d+), column \d+\)")
@@ -44,13 +45,10 @@ def load_toml(text: str) -> dict[str, Any]:
 
 def load_yaml(text: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return safeparse.load_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ParseFailure(f"invalid YAML: {problem}", mark.line + 1 if mark is not None else None) from None
-    except RecursionError:
-        raise ParseFailure("invalid YAML: nested too deeply", None) from None
+        line, problem = safeparse.yaml_error_location(exc)
+        raise ParseFailure(f"invalid YAML: {problem}", line) from None
 
 
 class Lines:

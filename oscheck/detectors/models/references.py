@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 import yaml
 
+from oscheck import safeparse
+
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 SINGLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 OLLAMA_NAME = re.compile(r"^(?:[a-z0-9][a-z0-9_.-]*/)?[a-z0-9][a-z0-9_.-]*(?::[A-Za-z0-9_.-]+)?$")
@@ -121,7 +123,8 @@ _HF_EMBEDDINGS = frozenset({"HuggingFaceEmbeddings", "HuggingFaceBgeEmbeddings",
 def _python(text: str) -> list[Reference]:
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        # CPython's parser reports nesting past its stack (``x = ------…1``) as MemoryError.
         return []
     consts = _constants(tree)
     clients = _ollama_clients(tree)
@@ -425,8 +428,8 @@ _ARG_FLAGS = frozenset({"--model", "--model-id", "--model_id", "--model-path", "
 
 def _yaml(text: str) -> list[Reference]:
     try:
-        docs = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-    except (yaml.YAMLError, RecursionError):
+        docs = safeparse.compose_all_yaml(text)
+    except yaml.YAMLError:
         return []
     out: list[Reference] = []
     for doc in docs:

@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, ClassVar
 
+from oscheck import safeparse
 from oscheck.model import Observation
 
 # File endings of weight formats, by format name (R3 of the research notes).
@@ -430,7 +431,7 @@ def _inspect_safetensors(stream: IO[bytes], size: int) -> Inspection:
         return result
     raw = stream.read(n)
     try:
-        header = json.loads(raw.decode("utf-8"))
+        header = safeparse.load_json(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         problems.append(f"header is not valid UTF-8 JSON ({exc})")
         return result

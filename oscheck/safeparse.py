@@ -1,0 +1,148 @@
+"""YAML, TOML and JSON from places we do not trust: scanned repositories, model cards, declarations.
+
+Every parser here fails the same way on hostile text: with the format's own error type
+(``yaml.YAMLError``, ``tomllib.TOMLDecodeError``, ``json.JSONDecodeError``), which callers
+already turn into one line or a finding, never with ``RecursionError`` or a hang.
+
+``yaml.safe_load`` never runs code, but it still lets a 1 KB file of nested aliases (the
+"billion laughs" shape) stand for 10**11 values: loading is quick because aliases share one
+object, and then the first walk over the data never ends. Every untrusted document is
+therefore composed first, its expanded size counted over the node graph (linear in the
+text: each node is measured once), and only then constructed from the same nodes.
+Deep nesting, which makes PyYAML recurse past Python's limit, is reported the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+# Not CSafeLoader: its composer recurses in C and crashes the process (SIGSEGV) on a
+# document nested 100,000 deep, where the Python composer raises RecursionError.
+_BaseLoader = yaml.SafeLoader
+
+# Aliases may add this many values beyond the ones written out: far above what anchors in
+# CI files, compose files or lock files use, far below what would stall a scan.
+MAX_ALIAS_EXPANSION = 1_000_000
+
+
+class YamlTooComplex(yaml.YAMLError):
+    """The document is valid YAML that would cost too much to use: alias expansion or nesting."""
+
+    def __init__(self, problem: str, line: int | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.problem_mark = _Mark(line - 1) if line is not None else None
+
+
+class _Mark:
+    """Just enough of ``yaml.Mark`` for callers that read ``problem_mark.line``."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def yaml_error_location(exc: yaml.YAMLError) -> tuple[int | None, str]:
+    """The 1-based line and the short problem of a YAML error, for one-line messages."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["invalid YAML"])[0]
+    return line, str(problem)
+
+
+def check_yaml(node: yaml.Node) -> None:
+    """Raise :class:`YamlTooComplex` when aliases in ``node`` expand past the bound or loop."""
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    written = 0
+
+    def size(n: yaml.Node, depth: int) -> int:
+        nonlocal written
+        key = id(n)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            raise YamlTooComplex("an alias refers to the collection that contains it", n.start_mark.line + 1)
+        if depth > 500:
+            raise YamlTooComplex("nested more than 500 levels deep", n.start_mark.line + 1)
+        written += 1
+        total = 1
+        if isinstance(n, yaml.SequenceNode):
+            in_progress.add(key)
+            total += sum(size(item, depth + 1) for item in n.value)
+            in_progress.discard(key)
+        elif isinstance(n, yaml.MappingNode):
+            in_progress.add(key)
+            total += sum(size(k, depth + 1) + size(v, depth + 1) for k, v in n.value)
+            in_progress.discard(key)
+        sizes[key] = total
+        if total - written > MAX_ALIAS_EXPANSION:
+            raise YamlTooComplex(
+                f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values: an alias bomb",
+                n.start_mark.line + 1,
+            )
+        return total
+
+    size(node, 0)
+
+
+def _composed(text: str | bytes) -> Iterator[tuple[yaml.SafeLoader, yaml.Node]]:
+    loader = _BaseLoader(text)
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is not None:
+                check_yaml(node)
+                yield loader, node
+    except RecursionError:
+        raise YamlTooComplex("nested too deeply to read") from None
+    finally:
+        loader.dispose()
+
+
+def compose_yaml(text: str | bytes) -> yaml.Node | None:
+    """The first document's node graph, checked (``None`` for an empty document)."""
+    for _loader, node in _composed(text):
+        return node
+    return None
+
+
+def compose_all_yaml(text: str | bytes) -> list[yaml.Node]:
+    """Every document's node graph, checked."""
+    return [node for _loader, node in _composed(text)]
+
+
+def load_yaml_with_node(text: str | bytes) -> tuple[Any, yaml.Node | None]:
+    """The first document as Python data, and its nodes (for line numbers of keys)."""
+    for loader, node in _composed(text):
+        try:
+            return loader.construct_document(node), node
+        except RecursionError:
+            raise YamlTooComplex("nested too deeply to read") from None
+    return None, None
+
+
+def load_yaml(text: str | bytes) -> Any:
+    """``yaml.safe_load`` for untrusted text, with the alias and depth bounds."""
+    return load_yaml_with_node(text)[0]
+
+
+def load_toml(text: str) -> dict[str, Any]:
+    """``tomllib.loads``, with nesting past Python's recursion limit as a ``TOMLDecodeError``."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("nested too deeply to read") from None
+
+
+def load_json(text: str | bytes) -> Any:
+    """``json.loads``, with nesting past Python's recursion limit as a ``JSONDecodeError``."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        doc = text if isinstance(text, str) else text.decode("utf-8", errors="replace")
+        raise json.JSONDecodeError("nested too deeply to read", doc, 0) from None
