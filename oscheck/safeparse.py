@@ -30,13 +30,21 @@ _BaseLoader = yaml.SafeLoader
 MAX_ALIAS_EXPANSION = 1_000_000
 
 
-class YamlTooComplex(yaml.YAMLError):
-    """The document is valid YAML that would cost too much to use: alias expansion or nesting."""
+class YamlRefused(yaml.YAMLError):
+    """Valid YAML syntax that is refused: alias expansion, nesting, or a value Python rejects.
+
+    (An integer of 5,000 digits or a 31st of February parse as YAML but raise ``ValueError``
+    when constructed.)
+    """
 
     def __init__(self, problem: str, line: int | None = None) -> None:
         super().__init__(problem)
         self.problem = problem
         self.problem_mark = _Mark(line - 1) if line is not None else None
+
+
+class JsonRefused(json.JSONDecodeError):
+    """Valid JSON syntax that is refused: nesting past the recursion limit, or a value Python rejects."""
 
 
 class _Mark:
@@ -55,7 +63,7 @@ def yaml_error_location(exc: yaml.YAMLError) -> tuple[int | None, str]:
 
 
 def check_yaml(node: yaml.Node) -> None:
-    """Raise :class:`YamlTooComplex` when aliases in ``node`` expand past the bound or loop."""
+    """Raise :class:`YamlRefused` when aliases in ``node`` expand past the bound or loop."""
     sizes: dict[int, int] = {}
     in_progress: set[int] = set()
     written = 0
@@ -66,9 +74,9 @@ def check_yaml(node: yaml.Node) -> None:
         if key in sizes:
             return sizes[key]
         if key in in_progress:
-            raise YamlTooComplex("an alias refers to the collection that contains it", n.start_mark.line + 1)
+            raise YamlRefused("an alias refers to the collection that contains it", n.start_mark.line + 1)
         if depth > 500:
-            raise YamlTooComplex("nested more than 500 levels deep", n.start_mark.line + 1)
+            raise YamlRefused("nested more than 500 levels deep", n.start_mark.line + 1)
         written += 1
         total = 1
         if isinstance(n, yaml.SequenceNode):
@@ -81,7 +89,7 @@ def check_yaml(node: yaml.Node) -> None:
             in_progress.discard(key)
         sizes[key] = total
         if total - written > MAX_ALIAS_EXPANSION:
-            raise YamlTooComplex(
+            raise YamlRefused(
                 f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} values: an alias bomb",
                 n.start_mark.line + 1,
             )
@@ -99,7 +107,7 @@ def _composed(text: str | bytes) -> Iterator[tuple[yaml.SafeLoader, yaml.Node]]:
                 check_yaml(node)
                 yield loader, node
     except RecursionError:
-        raise YamlTooComplex("nested too deeply to read") from None
+        raise YamlRefused("nested too deeply to read") from None
     finally:
         loader.dispose()
 
@@ -122,7 +130,9 @@ def load_yaml_with_node(text: str | bytes) -> tuple[Any, yaml.Node | None]:
         try:
             return loader.construct_document(node), node
         except RecursionError:
-            raise YamlTooComplex("nested too deeply to read") from None
+            raise YamlRefused("nested too deeply to read") from None
+        except (ValueError, OverflowError) as exc:  # int(), datetime(), float() of a scalar
+            raise YamlRefused(f"unusable value: {_short(exc)}") from None
     return None, None
 
 
@@ -135,14 +145,29 @@ def load_toml(text: str) -> dict[str, Any]:
     """``tomllib.loads``, with nesting past Python's recursion limit as a ``TOMLDecodeError``."""
     try:
         return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        raise
     except RecursionError:
         raise tomllib.TOMLDecodeError("nested too deeply to read") from None
+    except (ValueError, OverflowError) as exc:  # e.g. an integer past int_max_str_digits
+        raise tomllib.TOMLDecodeError(f"unusable value: {_short(exc)}") from None
 
 
 def load_json(text: str | bytes) -> Any:
     """``json.loads``, with nesting past Python's recursion limit as a ``JSONDecodeError``."""
     try:
         return json.loads(text)
+    except json.JSONDecodeError:
+        raise
     except RecursionError:
-        doc = text if isinstance(text, str) else text.decode("utf-8", errors="replace")
-        raise json.JSONDecodeError("nested too deeply to read", doc, 0) from None
+        raise JsonRefused("nested too deeply to read", _doc(text), 0) from None
+    except (ValueError, OverflowError) as exc:  # e.g. an integer past int_max_str_digits
+        raise JsonRefused(f"unusable value: {_short(exc)}", _doc(text), 0) from None
+
+
+def _doc(text: str | bytes) -> str:
+    return text if isinstance(text, str) else text.decode("utf-8", errors="replace")
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).split(";", 1)[0][:120]

@@ -106,3 +106,59 @@ def test_fifo_in_a_plain_folder_is_listed_never_opened(tmp_path: Path) -> None:
     files = {f.path: f for f in result.files}
     assert files["pipe"].kind is FileKind.SPECIAL and files["pipe"].skipped is SkipReason.SPECIAL_FILE
     assert _finding_paths(result, "SCN005") == ["pipe"]
+
+
+def _config(root: Path, *pairs: tuple[str, str]) -> None:
+    for key, value in pairs:
+        subprocess.run(["git", "-C", str(root), "config", key, value], check=True)
+
+
+def test_programs_named_by_the_repositorys_own_git_config_never_run(tmp_path: Path) -> None:
+    """A folder's .git/config is the repository author's: its filter and gpg programs must not run.
+
+    ``git status`` (dirty check), ``git diff`` (``--changed-since``) and ``git log`` (history)
+    would run them: the clean filter on every modified file, gpg when ``log.showSignature``.
+    """
+    root = tmp_path / "repo"
+    repo = make_repo(root, {"LICENSE": "MIT License\n", "a.py": "x = 1\n", ".gitattributes": "* filter=evil\n"})
+    commit(repo, {"b.py": "y = 2\n"})
+    marker = tmp_path / "ran"
+    program = tmp_path / "evil.sh"
+    program.write_text(f"#!/bin/sh\necho ran >> {marker}\ncat\n")
+    program.chmod(0o755)
+    _config(
+        root,
+        ("filter.evil.clean", str(program)),
+        ("filter.evil.smudge", str(program)),
+        ("filter.evil.required", "true"),
+        ('filter.a.b"c.process', str(program)),
+        ("log.showSignature", "true"),
+        ("gpg.program", str(program)),
+        ("diff.external", str(program)),
+    )
+    (root / "a.py").write_text("x = 3\n")  # modified: git status would clean it through the filter
+    for args in (("--only", "licenses"), ("--only", "community"), ("--changed-since", "HEAD~1")):
+        proc = run_oscheck("scan", str(root), *args, "-q", "--jobs", "1", "--fail-on", "never")
+        assert proc.returncode == 0, proc.stderr
+        assert not marker.exists(), f"oscheck scan {' '.join(args)} ran the repository's program"
+    result = scan(str(root), ScanOptions(jobs=1, only=("licenses",)))
+    assert result.target.dirty is True and result.target.commit is not None
+
+
+def test_a_filter_name_git_cannot_override_is_refused_in_one_line(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    make_repo(root, {"a.py": "x = 1\n"})
+    _config(root, ("filter.x=y.clean", "/bin/sh -c 'touch /tmp/never'"))
+    proc = run_oscheck("scan", str(root), "--only", "licenses", "--jobs", "1")
+    assert proc.returncode == 2
+    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "filter.x=y.clean" in lines[0] and "fresh clone" in lines[0], proc.stderr
+
+
+def test_a_work_tree_moved_by_config_is_not_followed(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    make_repo(root, {"a.py": "x = 1\n"})
+    _config(root, ("core.worktree", "/etc"))
+    result = scan(str(root), ScanOptions(jobs=1, only=("licenses",)))
+    assert sorted(f.path for f in result.files) == ["a.py"]
+    assert "root:x:0:0" not in repr(result)

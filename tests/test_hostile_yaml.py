@@ -31,7 +31,7 @@ DEEP = "[" * 50_000 + "]" * 50_000
 
 def test_an_alias_bomb_is_refused_in_milliseconds_with_its_line() -> None:
     start = time.monotonic()
-    with pytest.raises(safeparse.YamlTooComplex) as info:
+    with pytest.raises(safeparse.YamlRefused) as info:
         safeparse.load_yaml(_bomb())
     assert time.monotonic() - start < 5
     line, problem = safeparse.yaml_error_location(info.value)
@@ -48,9 +48,9 @@ def test_ordinary_anchors_still_load() -> None:
 
 
 def test_a_self_referring_alias_and_deep_nesting_are_refused_not_crashed() -> None:
-    with pytest.raises(safeparse.YamlTooComplex, match="refers to the collection"):
+    with pytest.raises(safeparse.YamlRefused, match="refers to the collection"):
         safeparse.load_yaml("a: &x [1, *x]\n")
-    with pytest.raises(safeparse.YamlTooComplex, match="nested"):
+    with pytest.raises(safeparse.YamlRefused, match="nested"):
         safeparse.load_yaml(DEEP)  # libyaml's composer dies with SIGSEGV on this
 
 

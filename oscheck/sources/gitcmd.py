@@ -2,8 +2,11 @@
 
 Every git command oscheck runs goes through :func:`git_command`, which
 
-* disables hooks (``core.hooksPath=/dev/null``) and the fsmonitor (a repository's own
-  ``.git/config`` can name a program for ``core.fsmonitor`` that git would run);
+* disables every program a repository's own ``.git/config`` can make git run while we only
+  read: hooks (``core.hooksPath=/dev/null``), the fsmonitor, signature checking in ``git log``
+  (``log.showSignature`` runs ``gpg.program``), and clean/smudge filter drivers, which
+  ``git status`` and ``git diff`` run on every modified file (their names are the
+  repository's choice, so they are read from its config and each is set to nothing);
 * forbids the ``ext::`` transport everywhere and ``file://`` for submodules
   (``protocol.file.allow=user`` lets the user's own top-level ``file://`` clone through,
   never one a repository asks for);
@@ -16,12 +19,17 @@ and :func:`redact_url` keeps credentials out of every message, log and report.
 from __future__ import annotations
 
 import base64
+import functools
 import os
 import re
+import subprocess
 from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 import git
+
+from oscheck.errors import InputError
+from oscheck.i18n import _
 
 # Options passed with -c to every git command; see the module docstring for why.
 SAFE_CONFIG: tuple[tuple[str, str], ...] = (
@@ -35,9 +43,17 @@ SAFE_CONFIG: tuple[tuple[str, str], ...] = (
     ("filter.lfs.process", ""),
     ("filter.lfs.required", "false"),
     ("core.askPass", ""),
+    ("core.pager", "cat"),
+    ("credential.helper", ""),
     ("credential.interactive", "false"),
+    ("log.showSignature", "false"),
+    ("mailmap.file", ""),  # only the repository's own .mailmap, never a file its config names
+    ("gpg.program", "/bin/false"),
+    ("gpg.ssh.program", "/bin/false"),
+    ("gpg.x509.program", "/bin/false"),
     ("safe.directory", "*"),
 )
+_DRIVER_PROGRAM = re.compile(r"^filter\..+\.(clean|smudge|process|required)$", re.IGNORECASE | re.DOTALL)
 
 
 def safe_env(extra_config: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -68,12 +84,60 @@ def safe_env(extra_config: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 def git_command(args: Sequence[str]) -> list[str]:
-    """``git -c … <args>`` with the safe configuration."""
+    """``git -c … <args>`` with the safe configuration.
+
+    When ``args`` start with ``-C DIR`` or ``--git-dir DIR``, the filter drivers that
+    repository configures are switched off too.
+    """
+    argv = _base_argv()
+    if len(args) >= 2 and args[0] in ("-C", "--git-dir"):
+        for key in repository_programs(args[0], args[1]):
+            # An empty program is no filter; "required" would turn that into an error.
+            argv += ["-c", f"{key}=false" if key.lower().endswith(".required") else f"{key}="]
+    argv += list(args)
+    return argv
+
+
+def _base_argv() -> list[str]:
     argv = [git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git"]
     for key, value in SAFE_CONFIG:
         argv += ["-c", f"{key}={value}"]
-    argv += list(args)
     return argv
+
+
+@functools.lru_cache(maxsize=256)
+def repository_programs(option: str, location: str) -> tuple[str, ...]:
+    """The ``filter.<driver>.clean|smudge|process|required`` keys a repository's config sets.
+
+    Reading config runs nothing. A driver name git's ``-c`` cannot express (it holds ``=``)
+    makes the repository unreadable rather than unsafe.
+    """
+    try:
+        proc = subprocess.run(
+            [*_base_argv(), option, location, "config", "--null", "--get-regexp", r"^filter\."],
+            capture_output=True,
+            env=safe_env(),
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    keys: list[str] = []
+    for entry in proc.stdout.split(b"\0"):
+        key = os.fsdecode(entry.split(b"\n", 1)[0])
+        if not _DRIVER_PROGRAM.match(key) or key in keys:
+            continue
+        if "=" in key or "\n" in key:
+            raise InputError(
+                _(
+                    "{path}: its git config names a filter program oscheck cannot switch off ({key}); "
+                    "scan a fresh clone instead",
+                    path=location,
+                    key=key,
+                )
+            )
+        keys.append(key)
+    return tuple(keys)
 
 
 def auth_config(url: str) -> dict[str, str]:

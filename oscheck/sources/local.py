@@ -8,6 +8,7 @@ followed; FIFOs and devices are listed, never opened.
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import subprocess
@@ -22,6 +23,8 @@ from oscheck.i18n import _
 from oscheck.model import Target, TargetKind
 from oscheck.sources.gitcmd import git_command, safe_env
 from oscheck.sources.interface import EntryType, Source, SourceTree, TreeEntry
+
+log = logging.getLogger(__name__)
 
 _VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr"})
 
@@ -70,7 +73,13 @@ def git_toplevel(path: Path) -> Path | None:
         return None
     if out.returncode != 0:
         return None
-    return Path(os.fsdecode(out.stdout.strip()))
+    top = Path(os.fsdecode(out.stdout.strip()))
+    # A repository's config can move its work tree anywhere (core.worktree=/etc); then the
+    # folder is read as a plain folder, never the place its config points at.
+    if not path.resolve().is_relative_to(top.resolve()):
+        log.warning("%s: git says its work tree is %s; reading the folder without git", path, top)
+        return None
+    return top
 
 
 def head_state(toplevel: Path) -> tuple[str | None, bool]:

@@ -24,23 +24,21 @@ _TOML_AT = re.compile(r"\(at line (\d+), column \d+\)")
 
 def load_json(text: str) -> Any:
     try:
-        return json.loads(text)
+        return safeparse.load_json(text)
+    except safeparse.JsonRefused as exc:
+        raise ParseFailure(f"invalid JSON: {exc.msg}", None) from None
     except json.JSONDecodeError as exc:
         raise ParseFailure(f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno) from None
-    except RecursionError:
-        raise ParseFailure("invalid JSON: nested too deeply", None) from None
 
 
 def load_toml(text: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        return safeparse.load_toml(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         m = _TOML_AT.search(message)
         line = int(m.group(1)) if m else None
         raise ParseFailure(f"invalid TOML: {_TOML_AT.sub('', message).strip()}", line) from None
-    except RecursionError:
-        raise ParseFailure("invalid TOML: nested too deeply", None) from None
 
 
 def load_yaml(text: str) -> Any:
