@@ -238,16 +238,24 @@ def load_declaration(root: Path, explicit: Path | None = None) -> LoadedDeclarat
             return _load_yaml(candidate, name)
     pyproject = root / "pyproject.toml"
     if pyproject.is_file() and not pyproject.is_symlink():
-        try:
-            data = safeparse.load_toml(pyproject.read_text(encoding="utf-8", errors="replace"))
-        except tomllib.TOMLDecodeError as exc:
-            # An invalid pyproject.toml is the manifest detector's business, not ours:
-            # it becomes a finding there. Here we only look for [tool.oscheck].
-            del exc
-            return LoadedDeclaration(Declaration(), None)
-        section = data.get("tool", {}).get("oscheck")
-        if isinstance(section, dict):
-            return LoadedDeclaration(_validate(section, "pyproject.toml [tool.oscheck]", {}), "pyproject.toml")
+        return parse_pyproject_declaration(pyproject.read_text(encoding="utf-8", errors="replace"))
+    return LoadedDeclaration(Declaration(), None)
+
+
+def parse_pyproject_declaration(text: str) -> LoadedDeclaration:
+    """``[tool.oscheck]`` of a pyproject.toml's text; an empty declaration when there is none.
+
+    An invalid pyproject.toml is the manifest detector's business (it becomes a finding
+    there), so it gives an empty declaration here rather than an error.
+    """
+    try:
+        data = safeparse.load_toml(text)
+    except tomllib.TOMLDecodeError:
+        return LoadedDeclaration(Declaration(), None)
+    tool = data.get("tool")
+    section = tool.get("oscheck") if isinstance(tool, dict) else None
+    if isinstance(section, dict):
+        return LoadedDeclaration(_validate(section, "pyproject.toml [tool.oscheck]", {}), "pyproject.toml")
     return LoadedDeclaration(Declaration(), None)
 
 

@@ -17,9 +17,14 @@ from typing import Any
 
 import pathspec
 
-from oscheck import safeparse
 from oscheck._version import __version__
-from oscheck.config import Declaration, LoadedDeclaration, load_declaration, parse_declaration_text
+from oscheck.config import (
+    Declaration,
+    LoadedDeclaration,
+    load_declaration,
+    parse_declaration_text,
+    parse_pyproject_declaration,
+)
 from oscheck.detectors import DetectContext, select
 from oscheck.detectors.selection import with_project_evidence
 from oscheck.errors import ConfigError, InputError, PolicyError
@@ -187,21 +192,8 @@ def _declaration(tree: SourceTree, inventory: Inventory, options: ScanOptions) -
         if record is not None and record.skipped is None:
             return parse_declaration_text(inventory.read_text(record), name)
     record = inventory.get("pyproject.toml")
-    if record is not None and record.skipped is None and tree.local_root is not None:
-        return load_declaration(tree.local_root)
     if record is not None and record.skipped is None:
-        import tomllib
-
-        try:
-            data = safeparse.load_toml(inventory.read_text(record))
-        except tomllib.TOMLDecodeError:
-            return LoadedDeclaration(Declaration(), None)
-        section = data.get("tool", {}).get("oscheck")
-        if isinstance(section, dict):
-            try:
-                return LoadedDeclaration(Declaration.model_validate(section), "pyproject.toml")
-            except ValueError as exc:
-                raise ConfigError(_("pyproject.toml [tool.oscheck]: {problem}", problem=exc)) from None
+        return parse_pyproject_declaration(inventory.read_text(record))
     return LoadedDeclaration(Declaration(), None)
 
 

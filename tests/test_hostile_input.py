@@ -162,3 +162,22 @@ def test_a_work_tree_moved_by_config_is_not_followed(tmp_path: Path) -> None:
     result = scan(str(root), ScanOptions(jobs=1, only=("licenses",)))
     assert sorted(f.path for f in result.files) == ["a.py"]
     assert "root:x:0:0" not in repr(result)
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"pyproject.toml": 'project = "x"\ntool = 1\n', "Cargo.toml": 'package = "x"\n', "package.json": '"mit"'},
+        {"pyproject.toml": "[project]\nlicense = 7\n[tool]\npoetry = []\n", "REUSE.toml": "annotations = 1\n"},
+        {"REUSE.toml": 'version = 1\n[[annotations]]\npath = [1, "a.py"]\nSPDX-License-Identifier = [1, "MIT"]\n'},
+    ],
+    ids=["scalars-for-tables", "wrong-types", "lists-of-numbers"],
+)
+def test_manifests_with_the_wrong_types_are_read_as_far_as_they_make_sense(
+    tmp_path: Path, files: dict[str, str]
+) -> None:
+    make_repo(tmp_path / "repo", {"a.py": "x = 1\n", **files})
+    result = scan(str(tmp_path / "repo"), ScanOptions(jobs=1, only=("licenses",)))
+    assert {f.path for f in result.files} >= set(files)
+    proc = run_oscheck("scan", str(tmp_path / "repo"), "--only", "licenses", "-q", "--jobs", "1")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr

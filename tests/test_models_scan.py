@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -114,6 +115,38 @@ def test_truncated_and_malformed_headers_are_reported(tmp_path: Path) -> None:
     assert invalid["m/tiny.safetensors"].startswith("truncated header")
     assert invalid["m/bad.gguf"] == "unsupported GGUF version 99"
     assert invalid["m/broken.pkl"].startswith("malformed pickle")
+
+
+def test_hostile_weight_headers_are_findings_not_crashes(tmp_path: Path) -> None:
+    """Headers written to exhaust the reader: recursion in GGUF, giant integers in safetensors."""
+    # GGUF: one key whose value is an array of arrays of arrays ... 5,000 deep.
+    key = b"general.deep"
+    gguf = b"GGUF" + struct.pack("<I", 3) + struct.pack("<Q", 0) + struct.pack("<Q", 1)
+    gguf += struct.pack("<Q", len(key)) + key + struct.pack("<I", 9)
+    gguf += (struct.pack("<I", 9) + struct.pack("<Q", 1)) * 5000 + struct.pack("<I", 4) + struct.pack("<Q", 0)
+
+    # safetensors: dims of 5,000 digits (their product cannot even be printed) and deep JSON.
+    def header(digits: int) -> bytes:
+        dim = "9" * digits
+        return ('{"a": {"dtype": "F32", "shape": [' + dim + ", " + dim + '], "data_offsets": [0, 4]}}').encode()
+
+    huge, huger = header(4000), header(5000)  # Python refuses to parse ints of over 4,300 digits
+    deep = b"[" * 100_000 + b"]" * 100_000
+    repo = make_repo(
+        tmp_path / "repo",
+        {
+            "m/deep.gguf": gguf,
+            "m/huge.safetensors": struct.pack("<Q", len(huge)) + huge + b"\0" * 4,
+            "m/huger.safetensors": struct.pack("<Q", len(huger)) + huger + b"\0" * 4,
+            "m/deep.safetensors": struct.pack("<Q", len(deep)) + deep,
+        },
+    )
+    result = _scan(Path(repo.working_tree_dir or "."))
+    invalid = {f.location.path: f.data["problem"] for f in result.findings if f.rule_id == "MOD023"}
+    assert invalid["m/deep.gguf"] == "invalid GGUF metadata: arrays nested more than 16 deep"
+    assert invalid["m/huge.safetensors"] == "tensor 'a': bad shape [" + "9" * 76 + "..."
+    assert "unusable value: Exceeds the limit (4300 digits)" in invalid["m/huger.safetensors"]
+    assert "nested too deeply" in invalid["m/deep.safetensors"]
 
 
 def test_lfs_pointers_are_listed_not_inspected(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import configparser
 import re
 import tomllib
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from oscheck import safeparse
 from oscheck.detectors.interface import DetectContext, Detector
@@ -117,14 +117,22 @@ def _line_of(text: str, value: str) -> int | None:
 
 def _pyproject_license(text: str) -> str | None:
     data = safeparse.load_toml(text)
-    project: dict[str, Any] = data.get("project") or {}
-    lic = project.get("license")
+    lic = _at(data, "project", "license")
     if isinstance(lic, str):
         return lic  # PEP 639 expression
     if isinstance(lic, dict) and isinstance(lic.get("text"), str) and len(lic["text"]) < 200:
         return str(lic["text"])
-    poetry = (data.get("tool") or {}).get("poetry") or {}
-    return poetry.get("license") if isinstance(poetry.get("license"), str) else None
+    poetry = _at(data, "tool", "poetry", "license")
+    return poetry if isinstance(poetry, str) else None
+
+
+def _at(data: object, *keys: str) -> object:
+    """``data[k1][k2]…`` through tables only: a manifest's author chooses every type."""
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
 
 
 def _setup_cfg_license(text: str) -> str | None:
@@ -135,14 +143,12 @@ def _setup_cfg_license(text: str) -> str | None:
 
 
 def _package_json_license(text: str) -> str | None:
-    data = safeparse.load_json(text)
-    lic = data.get("license") if isinstance(data, dict) else None
+    lic = _at(safeparse.load_json(text), "license")
     if isinstance(lic, dict):
         lic = lic.get("type")
     return lic if isinstance(lic, str) else None
 
 
 def _cargo_license(text: str) -> str | None:
-    data = safeparse.load_toml(text)
-    lic = (data.get("package") or {}).get("license")
+    lic = _at(safeparse.load_toml(text), "package", "license")
     return lic if isinstance(lic, str) else None

@@ -184,15 +184,14 @@ class ReuseDetector(Detector):
         out: list[Observation] = []
         lines = text.splitlines()
         starts = [i + 1 for i, ln in enumerate(lines) if ln.strip() == "[[annotations]]"]
-        for i, ann in enumerate(data.get("annotations") or []):
+        annotations = data.get("annotations")
+        for i, ann in enumerate(annotations if isinstance(annotations, list) else []):
             if not isinstance(ann, dict):
                 continue
-            paths = ann.get("path")
-            paths_t = tuple(paths) if isinstance(paths, list) else ((paths,) if isinstance(paths, str) else ())
-            expr = ann.get("SPDX-License-Identifier")
-            expr_s = " AND ".join(expr) if isinstance(expr, list) else (expr if isinstance(expr, str) else None)
-            cr = ann.get("SPDX-FileCopyrightText")
-            crs = tuple(cr) if isinstance(cr, list) else ((cr,) if isinstance(cr, str) else ())
+            paths_t = _strings(ann.get("path"))
+            exprs = _strings(ann.get("SPDX-License-Identifier"))
+            expr_s = " AND ".join(exprs) if exprs else None
+            crs = _strings(ann.get("SPDX-FileCopyrightText"))
             normalized = normalize_spdx(expr_s)[0] if expr_s else None
             out.append(
                 ReuseAnnotation(
@@ -237,3 +236,12 @@ class ReuseDetector(Detector):
                 )
             )
         return out
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    """A REUSE.toml value that may be one string or a list of them; anything else is ignored."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()

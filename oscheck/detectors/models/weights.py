@@ -74,6 +74,8 @@ _GGUF_MAX_KV = 1 << 16
 _GGUF_MAX_TENSORS = 1 << 24
 _GGUF_MAX_STRING = 64 << 20
 _GGUF_MAX_ARRAY = 1 << 26
+_GGUF_MAX_DEPTH = 16  # llama.cpp writes flat arrays; nesting this deep is only an attack
+_MAX_RANK = 64  # dimensions of one tensor (real models use at most 5 or 6)
 
 
 def weight_format(path: str) -> str | None:
@@ -479,23 +481,37 @@ def _tensor_problem(name: str, info: Any, data_len: int) -> str | None:
     dtype, shape, offsets = info.get("dtype"), info.get("shape"), info.get("data_offsets")
     if dtype not in SAFETENSORS_DTYPE_BITS:
         return f"tensor {name!r}: unknown dtype {dtype!r}"
-    if not isinstance(shape, list) or not all(isinstance(d, int) and d >= 0 for d in shape):
-        return f"tensor {name!r}: bad shape {shape!r}"
+    if (
+        not isinstance(shape, list)
+        or len(shape) > _MAX_RANK
+        or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**64 for d in shape)
+    ):
+        return f"tensor {name!r}: bad shape {_brief(shape)}"
     if (
         not isinstance(offsets, list)
         or len(offsets) != 2
         or not all(isinstance(o, int) and not isinstance(o, bool) for o in offsets)
     ):
-        return f"tensor {name!r}: bad data_offsets {offsets!r}"
+        return f"tensor {name!r}: bad data_offsets {_brief(offsets)}"
     begin, end = offsets
     if not 0 <= begin <= end:
         return f"tensor {name!r}: data_offsets {offsets} are not ordered"
     if end > data_len:
         return f"tensor {name!r}: data_offsets end at {end}, past the {data_len} data bytes of the file"
-    bits = math.prod(shape) * SAFETENSORS_DTYPE_BITS[str(dtype)]
-    if (bits + 7) // 8 != end - begin:
-        return f"tensor {name!r}: shape {shape} of {dtype} needs {(bits + 7) // 8} bytes, offsets give {end - begin}"
+    needed = (math.prod(shape) * SAFETENSORS_DTYPE_BITS[str(dtype)] + 7) // 8
+    if needed != end - begin:
+        size = f"{needed}" if needed < 2**64 else "more than 2**64"
+        return f"tensor {name!r}: shape {shape} of {dtype} needs {size} bytes, offsets give {end - begin}"
     return None
+
+
+def _brief(value: Any) -> str:
+    """A value from a hostile header, short enough for one line (and never a 5,000-digit int)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int past sys.get_int_max_str_digits()
+        return f"<{type(value).__name__}>"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 # --- GGUF ------------------------------------------------------------------------------
@@ -562,7 +578,9 @@ def _gguf_string(stream: IO[bytes], version: int) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
-def _gguf_value(stream: IO[bytes], vtype: int, version: int, *, keep: bool) -> Any:
+def _gguf_value(stream: IO[bytes], vtype: int, version: int, *, keep: bool, depth: int = 0) -> Any:
+    if depth > _GGUF_MAX_DEPTH:
+        raise _GgufError(f"arrays nested more than {_GGUF_MAX_DEPTH} deep")
     if vtype in _GGUF_SCALARS:
         return _read(stream, _GGUF_SCALARS[vtype])
     if vtype == 8:
@@ -575,7 +593,7 @@ def _gguf_value(stream: IO[bytes], vtype: int, version: int, *, keep: bool) -> A
         if inner in _GGUF_SCALARS and not keep:
             stream.seek(struct.calcsize(_GGUF_SCALARS[inner]) * count, io.SEEK_CUR)
             return None
-        items = [_gguf_value(stream, inner, version, keep=keep) for _ in range(count)]
+        items = [_gguf_value(stream, inner, version, keep=keep, depth=depth + 1) for _ in range(count)]
         return items if keep else None
     raise _GgufError(f"unknown value type {vtype}")
 
