@@ -171,3 +171,25 @@ def _doc(text: str | bytes) -> str:
 
 def _short(exc: Exception) -> str:
     return str(exc).split(";", 1)[0][:120]
+
+
+# A license expression is written by people: real ones are a few licenses long. The
+# license-expression library recurses once per level of parentheses.
+MAX_EXPRESSION_CHARS = 4096
+MAX_EXPRESSION_DEPTH = 32
+
+
+def expression_problem(text: str) -> str | None:
+    """Why a license expression is too large to parse safely, or ``None``."""
+    if len(text) > MAX_EXPRESSION_CHARS:
+        return f"longer than {MAX_EXPRESSION_CHARS:,} characters"
+    depth = deepest = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+    if deepest > MAX_EXPRESSION_DEPTH:
+        return f"parentheses nested more than {MAX_EXPRESSION_DEPTH} deep"
+    return None

@@ -15,8 +15,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import pathspec
-
 from oscheck._version import __version__
 from oscheck.config import (
     Declaration,
@@ -41,6 +39,7 @@ from oscheck.policy import PolicyContext, PolicySet, ProgramTrack, evaluate, loa
 from oscheck.policy.models import annotate as annotate_models
 from oscheck.progress import NullProgress, Progress
 from oscheck.sources import Source, SourceTree, open_source
+from oscheck.sources.ignore import gitignore_spec
 
 
 @dataclass(frozen=True)
@@ -202,7 +201,7 @@ def _chosen(ctx: DetectContext, path: str) -> bool:
 
 
 def _without(inventory: Inventory, patterns: tuple[str, ...]) -> Inventory:
-    spec = pathspec.PathSpec.from_lines("gitwildmatch", patterns)
+    spec = gitignore_spec(patterns)
     files = tuple(f for f in inventory.files if not spec.match_file(f.path))
     issues = tuple(i for i in inventory.issues if not (i.location.path and spec.match_file(i.location.path)))
     return Inventory(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -180,4 +181,56 @@ def test_manifests_with_the_wrong_types_are_read_as_far_as_they_make_sense(
     result = scan(str(tmp_path / "repo"), ScanOptions(jobs=1, only=("licenses",)))
     assert {f.path for f in result.files} >= set(files)
     proc = run_oscheck("scan", str(tmp_path / "repo"), "--only", "licenses", "-q", "--jobs", "1")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("expression", "error"),
+    [
+        ("MIT AND (Foo", "Invalid expression"),
+        ("MIT AND " * 3 + "(Apache-2.0 OR " * 100 + "MIT" + ")" * 100, "parentheses nested more than 32 deep"),
+    ],
+    ids=["malformed", "nested-100-deep"],
+)
+def test_a_declared_license_that_is_no_spdx_expression_is_reported(tmp_path: Path, expression: str, error: str) -> None:
+    make_repo(tmp_path / "repo", {".oscheck.yml": f"license: '{expression}'\n", "a.py": "x = 1\n"})
+    result = scan(str(tmp_path / "repo"), ScanOptions(jobs=1, only=("licenses",)))
+    [lic004] = [f for f in result.findings if f.rule_id == "LIC004"]
+    assert lic004.location.path == ".oscheck.yml"
+    assert error in lic004.message.en and len(lic004.message.en) < 250
+    # the same expression in a file's SPDX tag
+    make_repo(tmp_path / "tagged", {"b.py": f"# SPDX-License-Identifier: {expression}\n"})
+    tagged = scan(str(tmp_path / "tagged"), ScanOptions(jobs=1, only=("licenses",)))
+    assert [f.location.path for f in tagged.findings if f.rule_id == "LIC004"] == ["b.py"]
+
+
+def test_odd_but_harmless_repository_content_never_stops_a_scan(tmp_path: Path) -> None:
+    """Each of these once ended a scan with "unexpected error"; now each is read around or reported."""
+    root = tmp_path / "repo"
+    notebook = {"cells": [{"cell_type": "code", "source": [1, "import os\n"]}, "not a cell"], "nbformat": 4}
+    repo = make_repo(
+        root,
+        {
+            "LICENSE": "MIT License\n",
+            ".gitignore": "[z-a]\nfoo\\\n/\nbuild/\n",  # a bad range, a lone trailing backslash, "/" alone
+            ".oscheckignore": "[z-a]\n",
+            "build/out.py": "x = 1\n",
+            "nb.ipynb": json.dumps(notebook),
+            "package.json": json.dumps({"name": "x", "version": "1.0.0", "dependencies": {"": "1.0.0"}}),
+            "go.mod": "module x\n\ngo 1.21\n\nrequire github.com/ v1.0.0\n",
+        },
+    )
+    del repo
+    # A tag whose date git prints with a six-digit year.
+    subprocess.run(
+        ["git", "-C", str(root), "tag", "-a", "v1.0.0", "-m", "t"],
+        check=True,
+        env={**os.environ, "GIT_COMMITTER_DATE": "@9999999999999 +0000"},
+    )
+    result = scan(str(root), ScanOptions(jobs=1, only=("dependencies", "ai-api", "models", "community")))
+    problems = {f.location.path: f.message.en for f in result.findings if f.rule_id == "DEP001"}
+    assert "package '' cannot be listed" in problems["package.json"]
+    assert "package 'github.com/' cannot be listed" in problems["go.mod"]
+    assert "build/out.py" not in {f.path for f in result.files}  # the valid patterns still apply
+    proc = run_oscheck("scan", str(root), "--only", "community,ai-api", "-q", "--jobs", "1", "--fail-on", "never")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr

@@ -24,7 +24,7 @@ from typing import ClassVar
 from oscheck import safeparse
 from oscheck.detectors.interface import DetectContext, Detector
 from oscheck.detectors.scancode import FileLicense
-from oscheck.detectors.spdx_headers import normalize_spdx
+from oscheck.detectors.spdx_headers import SpdxLicenseTag, normalize_spdx
 from oscheck.model import Location, Observation
 
 LICENSE_FILE = re.compile(r"^(un)?licen[cs]e([-_.].*)?$|^copying([-_.].*)?$|^copyright(\.(txt|md))?$", re.IGNORECASE)
@@ -66,9 +66,16 @@ class ProjectLicenseDetector(Detector):
     def detect(self, ctx: DetectContext) -> list[Observation]:
         statements: list[LicenseStatement] = []
         decl = ctx.declaration.license
+        invalid: list[Observation] = []
         if decl:
-            spdx, _err = normalize_spdx(decl)
+            spdx, err = normalize_spdx(decl)
             statements.append(LicenseStatement("declaration", ".oscheck.yml", None, decl, spdx))
+            if spdx is None:  # reported like an SPDX tag that does not parse (LIC004)
+                invalid.append(
+                    SpdxLicenseTag(
+                        detector=self.id, location=Location(".oscheck.yml"), expression=decl, normalized=None, error=err
+                    )
+                )
         for fl in ctx.prior(FileLicense):
             path = fl.location.path or ""
             if is_root_license_file(path) and fl.spdx:
@@ -83,7 +90,10 @@ class ProjectLicenseDetector(Detector):
                 concluded = files[0] if len(set(files)) == 1 else " AND ".join(sorted(set(files)))
         if concluded is None:
             concluded = next((s.spdx for s in statements if s.source == "package-metadata" and s.spdx), None)
-        return [ProjectLicense(detector=self.id, location=Location(None), spdx=concluded, statements=tuple(statements))]
+        return [
+            ProjectLicense(detector=self.id, location=Location(None), spdx=concluded, statements=tuple(statements)),
+            *invalid,
+        ]
 
     def _metadata(self, ctx: DetectContext) -> list[LicenseStatement]:
         out: list[LicenseStatement] = []

@@ -68,6 +68,9 @@ def normalize_spdx(expression: str) -> tuple[str | None, str | None]:
     text = expression.strip()
     if not text:
         return None, "empty expression"
+    too_big = safeparse.expression_problem(text)
+    if too_big:
+        return None, f"expression {too_big}"
     licensing = _spdx_licensing()
     try:
         parsed = licensing.parse(text, validate=False, strict=True)

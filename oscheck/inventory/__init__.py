@@ -21,6 +21,7 @@ import pathspec
 from oscheck.inventory.cache import CacheInfo, ContentCache, default_cache_dir
 from oscheck.inventory.classify import kind_of, origin_of, parse_gitattributes
 from oscheck.model import FileKind, FileOrigin, FileRecord, Location, Observation, SkipReason
+from oscheck.sources.ignore import gitignore_spec
 from oscheck.sources.interface import EntryType, SourceTree, TreeEntry
 
 __all__ = [
@@ -222,7 +223,7 @@ def _ignore_spec(
         lines += text.splitlines()
     if not lines:
         return None
-    return pathspec.PathSpec.from_lines("gitwildmatch", lines)
+    return gitignore_spec(lines)
 
 
 def _gitattributes(tree: SourceTree, entries: dict[str, TreeEntry], limit: int) -> list[tuple[str, set[str]]]:

@@ -107,7 +107,7 @@ def spdx_tag_invalid(ctx: PolicyContext) -> Iterator[Hit]:
             yield Hit(
                 lt(
                     "'{expression}' is not a valid SPDX expression ({error})",
-                    expression=tag.expression,
+                    expression=tag.expression if len(tag.expression) <= 120 else tag.expression[:117] + "...",
                     error=tag.error or "?",
                 ),
                 tag.location,

@@ -22,6 +22,7 @@ from oscheck.errors import TargetUnavailable
 from oscheck.i18n import _
 from oscheck.model import Target, TargetKind
 from oscheck.sources.gitcmd import git_command, safe_env
+from oscheck.sources.ignore import gitignore_spec
 from oscheck.sources.interface import EntryType, Source, SourceTree, TreeEntry
 
 log = logging.getLogger(__name__)
@@ -194,7 +195,7 @@ class WorkingTree(SourceTree):
             gi = os.path.join(dirpath, ".gitignore")
             if os.path.isfile(gi) and not os.path.islink(gi):
                 with open(gi, encoding="utf-8", errors="replace") as fh:
-                    specs.append((rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", fh)))
+                    specs.append((rel_dir, gitignore_spec(fh)))
 
             def ignored(rel: str, is_dir: bool) -> bool:
                 for base, spec in specs:

@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar
 
-from oscheck import safeparse
 from oscheck.detectors.ai_api.catalogue import Catalogue, load_catalogue
 from oscheck.detectors.ai_api.common import scrub
 from oscheck.detectors.ai_api.config_scan import is_config, scan_config
@@ -35,6 +34,7 @@ from oscheck.detectors.ai_api.manifests import manifest_kind, manifest_use, norm
 from oscheck.detectors.ai_api.python_scan import PythonScanner
 from oscheck.detectors.ai_api.records import EnvSet, FileResult, RawUse, Step
 from oscheck.detectors.interface import DetectContext, Detector
+from oscheck.detectors.notebook import code_cells
 from oscheck.model import Component, FileOrigin, FileRecord, Location, Observation
 
 __all__ = [
@@ -196,21 +196,14 @@ def scan_file(kind: str, data: bytes, scanners: _Scanners) -> FileResult:
 
 def _notebook(data: bytes, scanners: _Scanners) -> FileResult:
     """Code cells joined (magics commented out); line numbers count within that code."""
-    try:
-        doc = safeparse.load_json(data)
-        cells = doc.get("cells", []) if isinstance(doc, dict) else []
-        code: list[str] = []
-        for cell in cells:
-            if isinstance(cell, dict) and cell.get("cell_type") == "code":
-                src = cell.get("source", "")
-                text = "".join(src) if isinstance(src, list) else str(src)
-                code += [("# " + ln) if ln.lstrip().startswith(("!", "%")) else ln for ln in text.splitlines()]
-    except (ValueError, AttributeError, TypeError):
+    cells = code_cells(data)
+    if cells is None:
         from oscheck.detectors.ai_api.tokens import token_scan
 
         result = token_scan(data.decode("utf-8", "replace"), scanners.cat, "python")
         result.parse_error = "not a valid notebook"
         return result
+    code = [("# " + ln) if ln.lstrip().startswith(("!", "%")) else ln for text in cells for ln in text.splitlines()]
     result = scanners.python.scan("\n".join(code).encode())
     result.language = "notebook"
     return result

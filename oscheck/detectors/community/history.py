@@ -12,6 +12,7 @@ History is read up to the *scanned* commit, never HEAD, and a shallow clone give
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import subprocess
@@ -139,8 +140,8 @@ def analyse(lines: Iterable[str], *, commit: str, period: Period, today: date, d
     for line in lines:
         # From the right: a name (or, pathologically, an address) may itself hold \x1f.
         parts = line.rstrip("\n").rsplit("\x1f", 2)
-        if len(parts) != 3 or len(parts[1]) != 10:
-            continue
+        if len(parts) != 3 or _as_date(parts[1]) is None:
+            continue  # a commit date git could not print as YYYY-MM-DD (forged, year 0 or > 9999)
         head, day, parents = parts
         email, _sep, name = head.partition("\x1f")
         total += 1
@@ -202,7 +203,7 @@ def analyse(lines: Iterable[str], *, commit: str, period: Period, today: date, d
             external_authors += 1
     in_period = sum(period_counts.values())
     top = sorted(period_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
-    last = date.fromisoformat(last_day)
+    last = date.fromisoformat(last_day)  # checked by _as_date above
     return GitHistory(
         detector="community",
         status=HistoryStatus.KNOWN,
@@ -301,7 +302,7 @@ def read_tags(git_dir: Path, commit: str | None, *, period: Period, shallow: boo
     for line in out.stdout.decode("utf-8", errors="replace").splitlines():
         name, _sep, day = line.partition("\x1f")
         if name:
-            tags.append((name, day))
+            tags.append((name, day if _as_date(day) else ""))  # a forged tagger date counts as none
     versions = [(n, d) for n, d in tags if _VERSION_TAG.match(n)]
     newest = max(versions or tags, key=lambda t: t[1], default=None)
     start, end = period.start.isoformat(), period.end.isoformat()
@@ -312,5 +313,16 @@ def read_tags(git_dir: Path, commit: str | None, *, period: Period, shallow: boo
         version_tags=len(versions),
         in_period=sum(1 for _n, d in versions if start <= d <= end),
         latest=newest[0] if newest else None,
-        latest_date=date.fromisoformat(newest[1]) if newest and newest[1] else None,
+        latest_date=_as_date(newest[1]) if newest else None,
     )
+
+
+@functools.lru_cache(maxsize=8192)
+def _as_date(day: str) -> date | None:
+    """``YYYY-MM-DD`` from git as a date; ``None`` for anything else a forged object can hold."""
+    if len(day) != 10:
+        return None
+    try:
+        return date.fromisoformat(day)
+    except ValueError:
+        return None

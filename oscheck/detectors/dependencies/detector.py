@@ -13,6 +13,7 @@ Options (``ScanOptions.detector_options``): ``python_env`` (a path), ``offline``
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import time
 from pathlib import Path
@@ -21,12 +22,13 @@ from typing import ClassVar
 from oscheck.detectors.dependencies.entries import (
     PARSE_FORMAT,
     ManifestProblem,
+    PackageEntry,
     PackageManifest,
     ParsedFile,
     ParseFailure,
     ParseProblem,
 )
-from oscheck.detectors.dependencies.graph import build_components
+from oscheck.detectors.dependencies.graph import build_components, entry_purl
 from oscheck.detectors.dependencies.license_names import LicenseNames, load_license_names
 from oscheck.detectors.dependencies.parsers import ManifestType, manifest_type, requirements_type
 from oscheck.detectors.dependencies.python_env import PythonEnvironment, apply_environment
@@ -152,7 +154,7 @@ class DependencyDetector(Detector):
     def _parse_one(self, ctx: DetectContext, record: FileRecord, mt: ManifestType) -> ParsedFile:
         text = ctx.inventory.read(record).decode("utf-8", errors="replace")
         try:
-            return mt.parse(record.path, text)
+            return _nameable(mt.parse(record.path, text))
         except ParseFailure as exc:
             return ParsedFile(
                 path=record.path,
@@ -169,3 +171,19 @@ class DependencyDetector(Detector):
                 is_lock=False,
                 problems=(ParseProblem("nested too deeply to read", None),),
             )
+
+
+def _nameable(pf: ParsedFile) -> ParsedFile:
+    """Drop entries no package URL can name (``"" = "1"`` in Cargo.toml), each as a problem."""
+    kept: list[PackageEntry] = []
+    problems = list(pf.problems)
+    for e in pf.entries:
+        try:
+            entry_purl(e)
+        except ValueError as exc:
+            problems.append(ParseProblem(f"package {e.name!r} cannot be listed: {exc}", e.line))
+            continue
+        kept.append(e)
+    if len(kept) == len(pf.entries):
+        return pf
+    return dataclasses.replace(pf, entries=tuple(kept), problems=tuple(problems))

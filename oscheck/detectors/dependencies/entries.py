@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from oscheck.model import Observation
 
 # Bump when the shape of ParsedFile changes: cached parses of the old shape are ignored.
-PARSE_FORMAT = 3
+PARSE_FORMAT = 4  # 4: entries without a nameable package URL are problems
 
 
 class Source(enum.Enum):

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import yaml
 
 from oscheck import safeparse
+from oscheck.detectors.notebook import code_cells
 
 HUB_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$")
 SINGLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -330,19 +331,8 @@ def _framework_of(receiver: str) -> str:
 
 def _notebook(text: str) -> list[Reference]:
     """Code cells of a Jupyter notebook; line numbers count from the first code line."""
-    import json
-
-    try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError):
-        return []
     out: list[Reference] = []
-    cells = doc.get("cells") if isinstance(doc, dict) else None
-    for cell in cells if isinstance(cells, list) else []:
-        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
-            continue
-        source = cell.get("source")
-        code = "".join(source) if isinstance(source, list) else str(source or "")
+    for code in code_cells(text) or []:
         lines = code.splitlines()
         # IPython magics and shell escapes are not Python; "!cmd" lines are shell
         out.extend(_python("\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in lines)))

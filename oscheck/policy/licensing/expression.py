@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from oscheck import safeparse
 from oscheck.errors import InputError
 from oscheck.i18n import _
 from oscheck.policy.licensing.catalogue import Catalogue, LicenseInfo, load_catalogue
@@ -110,6 +111,15 @@ class Parser:
         text = " ".join(expression.split())
         if not text:
             raise LicenseExpressionError(_("empty license expression"))
+        too_big = safeparse.expression_problem(text)
+        if too_big:
+            raise LicenseExpressionError(
+                _(
+                    "'{expression}' is not a valid license expression: {error}",
+                    expression=text[:80] + "…",
+                    error=too_big,
+                )
+            )
         try:
             parsed = self._licensing.parse(text, validate=False, strict=False, simple=False)
         except ExpressionError as exc:
