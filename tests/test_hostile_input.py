@@ -234,3 +234,32 @@ def test_odd_but_harmless_repository_content_never_stops_a_scan(tmp_path: Path) 
     assert "build/out.py" not in {f.path for f in result.files}  # the valid patterns still apply
     proc = run_oscheck("scan", str(root), "--only", "community,ai-api", "-q", "--jobs", "1", "--fail-on", "never")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+
+
+def test_files_built_to_multiply_work_are_bounded(tmp_path: Path) -> None:
+    """Each input once cost minutes or gigabytes; the bounds keep the scan linear and the report small."""
+    calls = "import openai\n" + 'c = openai.OpenAI(base_url="https://api.openai.com/v1")\n' * 300
+    gitattributes = "".join(f"x{i}/*.py linguist-vendored\n" for i in range(40_000))  # > fnmatch's cache
+    files = {
+        "LICENSE": "MIT License\n",
+        "go.mod": "module x\n\ngo 1.21\n",
+        "go.sum": "x\n" * 50_000,  # 50,000 malformed lines
+        "calls.py": calls,  # hundreds of uses in one file
+        ".gitattributes": gitattributes,
+        ".oscheckignore": "*a*a*a*a*a*a*b\n",  # catastrophic backtracking in a regex translation
+        "a" * 64: "x\n",
+    }
+    files.update({f"src/f{i}.txt": "x\n" for i in range(200)})
+    make_repo(tmp_path / "repo", files)
+    result = scan(str(tmp_path / "repo"), ScanOptions(jobs=1, only=("dependencies", "ai-api")))
+    gosum = [f for f in result.findings if f.rule_id == "DEP001" and f.location.path == "go.sum"]
+    assert len(gosum) == 21
+    assert any(f.message.en.endswith("49,980 more lines that are not what the format allows") for f in gosum)
+    per_rule: dict[str, list[str]] = {}
+    for f in result.findings:
+        if f.location.path == "calls.py":
+            per_rule.setdefault(f.rule_id, []).append(f.message.en)
+    assert per_rule and all(len(msgs) <= 101 for msgs in per_rule.values())
+    capped = [msgs for msgs in per_rule.values() if len(msgs) == 101]
+    assert capped and all(any("calls.py: 200 more findings of this rule" in m for m in msgs) for msgs in capped)
+    assert "a" * 64 in {f.path for f in result.files}  # the over-complex ignore pattern was skipped

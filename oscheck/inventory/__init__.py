@@ -135,7 +135,7 @@ def _record(
     tree: SourceTree,
     entry: TreeEntry,
     limit: int,
-    attributes: list[tuple[str, set[str]]],
+    attributes: list[_AttributeRule],
     submodule_urls: dict[str, str],
 ) -> tuple[FileRecord, InventoryIssue | None]:
     valid = _is_valid_utf8(entry.path)
@@ -226,22 +226,44 @@ def _ignore_spec(
     return gitignore_spec(lines)
 
 
-def _gitattributes(tree: SourceTree, entries: dict[str, TreeEntry], limit: int) -> list[tuple[str, set[str]]]:
+@dataclass(frozen=True)
+class _AttributeRule:
+    """One ``.gitattributes`` line, compiled once (fnmatch's own cache holds 32,768
+    patterns, and a file with more made every file recompile every pattern)."""
+
+    path: re.Pattern[str]
+    base: re.Pattern[str] | None  # a pattern without "/" also matches the base name
+    prefix: str | None  # "dir/**" matches everything below dir/
+    flags: frozenset[str]
+
+
+def _gitattributes(tree: SourceTree, entries: dict[str, TreeEntry], limit: int) -> list[_AttributeRule]:
     text = _read_small(tree, entries, ".gitattributes", limit)
-    return parse_gitattributes(text) if text else []
+    rules: list[_AttributeRule] = []
+    for pattern, flags in parse_gitattributes(text) if text else []:
+        spec = pattern.lstrip("/")
+        compiled = re.compile(fnmatch.translate(spec))
+        rules.append(
+            _AttributeRule(
+                path=compiled,
+                base=compiled if "/" not in spec else None,
+                prefix=spec[:-3] + "/" if spec.endswith("/**") else None,
+                flags=frozenset(flags),
+            )
+        )
+    return rules
 
 
-def _attributes_for(path: str, rules: list[tuple[str, set[str]]]) -> set[str]:
+def _attributes_for(path: str, rules: list[_AttributeRule]) -> set[str]:
     flags: set[str] = set()
     base = path.rsplit("/", 1)[-1]
-    for pattern, attr in rules:
-        spec = pattern.lstrip("/")
+    for rule in rules:
         if (
-            fnmatch.fnmatchcase(path, spec)
-            or ("/" not in spec and fnmatch.fnmatchcase(base, spec))
-            or (spec.endswith("/**") and path.startswith(spec[:-3] + "/"))
+            rule.path.match(path)
+            or (rule.base is not None and rule.base.match(base))
+            or (rule.prefix is not None and path.startswith(rule.prefix))
         ):
-            for a in attr:
+            for a in rule.flags:
                 flags.discard(a.lstrip("-"))
                 flags.discard("-" + a.lstrip("-"))
                 flags.add(a)

@@ -154,7 +154,7 @@ class DependencyDetector(Detector):
     def _parse_one(self, ctx: DetectContext, record: FileRecord, mt: ManifestType) -> ParsedFile:
         text = ctx.inventory.read(record).decode("utf-8", errors="replace")
         try:
-            return _nameable(mt.parse(record.path, text))
+            return _bounded(_nameable(mt.parse(record.path, text)))
         except ParseFailure as exc:
             return ParsedFile(
                 path=record.path,
@@ -187,3 +187,15 @@ def _nameable(pf: ParsedFile) -> ParsedFile:
     if len(kept) == len(pf.entries):
         return pf
     return dataclasses.replace(pf, entries=tuple(kept), problems=tuple(problems))
+
+
+MAX_PROBLEMS_PER_FILE = 20
+
+
+def _bounded(pf: ParsedFile) -> ParsedFile:
+    """At most 20 problems a file: a 500,000-line file of garbage is one broken file, not 500,000 findings."""
+    if len(pf.problems) <= MAX_PROBLEMS_PER_FILE:
+        return pf
+    rest = len(pf.problems) - MAX_PROBLEMS_PER_FILE
+    more = ParseProblem(f"... and {rest:,} more lines that are not what the format allows", None)
+    return dataclasses.replace(pf, problems=(*pf.problems[:MAX_PROBLEMS_PER_FILE], more))
