@@ -149,6 +149,15 @@ def test_hostile_weight_headers_are_findings_not_crashes(tmp_path: Path) -> None
     assert "nested too deeply" in invalid["m/deep.safetensors"]
 
 
+def test_a_pickle_of_only_marks_is_refused_without_holding_them(tmp_path: Path) -> None:
+    # 8 MB of MARK opcodes (deflate makes that a few KB): 8 million stack entries if held.
+    bomb = torch_zip(b"\x80\x02" + b"(" * (8 << 20))
+    repo = make_repo(tmp_path / "repo", {"m/bomb.pt": bomb})
+    result = _scan(Path(repo.working_tree_dir or "."))
+    [problem] = [f.data["problem"] for f in result.findings if f.rule_id == "MOD023"]
+    assert "more than 1,000,000 values on the stack" in problem
+
+
 def test_lfs_pointers_are_listed_not_inspected(tmp_path: Path) -> None:
     pointer = b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"a" * 64 + b"\nsize 4976698672\n"
     repo = make_repo(tmp_path / "repo", {"models/clf/model.safetensors": pointer})

@@ -74,6 +74,10 @@ _GGUF_MAX_KV = 1 << 16
 _GGUF_MAX_TENSORS = 1 << 24
 _GGUF_MAX_STRING = 64 << 20
 _GGUF_MAX_ARRAY = 1 << 26
+_MAX_ARCHIVE_PICKLE_BYTES = 1 << 30  # all pickle members of one archive together
+# Symbolic stack entries while walking a pickle. A state dict of thousands of tensors keeps
+# a few dozen; 256 MB of MARK opcodes would otherwise hold 256 million (2.4 GB).
+_MAX_PICKLE_STACK = 1_000_000
 _GGUF_MAX_DEPTH = 16  # llama.cpp writes flat arrays; nesting this deep is only an attack
 _MAX_RANK = 64  # dimensions of one tensor (real models use at most 5 or 6)
 
@@ -218,6 +222,8 @@ def scan_pickle(stream: IO[bytes], member: str | None = None) -> PickleScan:
     try:
         for op, arg, _pos in pickletools.genops(stream):
             count += 1
+            if len(stack) > _MAX_PICKLE_STACK:
+                raise _Malformed(f"more than {_MAX_PICKLE_STACK:,} values on the stack (a memory bomb)")
             name = op.name
             if name in _STRING_OPS:
                 stack.append(arg.decode("latin-1") if isinstance(arg, bytes) else arg)
@@ -330,17 +336,19 @@ def _inspect_zip(stream: IO[bytes], named: str) -> Inspection:
         pkls = [i for i in infos if i.filename.endswith(".pkl")]
         if not pkls:
             result.problems.append("zip archive without a pickle (not a PyTorch archive)")
+        budget = _MAX_ARCHIVE_PICKLE_BYTES
         for info in pkls:
-            if info.file_size > _MAX_MEMBER_BYTES:
+            if info.file_size > _MAX_MEMBER_BYTES or info.file_size > budget:
                 result.problems.append(f"{info.filename}: pickle member of {info.file_size} bytes not read")
                 continue
+            budget -= info.file_size
             try:
+                # Streamed: genops reads as it walks, so a member never sits in memory whole.
                 with archive.open(info) as member:
-                    data = member.read(_MAX_MEMBER_BYTES + 1)
-            except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError) as exc:
+                    scan = scan_pickle(member, info.filename)
+            except (zipfile.BadZipFile, OSError, NotImplementedError) as exc:
                 result.problems.append(f"{info.filename}: unreadable zip member ({exc})")
                 continue
-            scan = scan_pickle(io.BytesIO(data), info.filename)
             result.pickles.append(scan)
             if scan.error:
                 result.problems.append(f"{info.filename}: {scan.error}")
