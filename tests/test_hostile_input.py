@@ -227,7 +227,10 @@ def test_odd_but_harmless_repository_content_never_stops_a_scan(tmp_path: Path) 
         check=True,
         env={**os.environ, "GIT_COMMITTER_DATE": "@9999999999999 +0000"},
     )
-    result = scan(str(root), ScanOptions(jobs=1, only=("dependencies", "ai-api", "models", "community")))
+    options = ScanOptions(
+        jobs=1, only=("dependencies", "ai-api", "models", "community"), detector_options={"offline": True}
+    )
+    result = scan(str(root), options)
     problems = {f.location.path: f.message.en for f in result.findings if f.rule_id == "DEP001"}
     assert "package '' cannot be listed" in problems["package.json"]
     assert "package 'github.com/' cannot be listed" in problems["go.mod"]
@@ -251,7 +254,9 @@ def test_files_built_to_multiply_work_are_bounded(tmp_path: Path) -> None:
     }
     files.update({f"src/f{i}.txt": "x\n" for i in range(200)})
     make_repo(tmp_path / "repo", files)
-    result = scan(str(tmp_path / "repo"), ScanOptions(jobs=1, only=("dependencies", "ai-api")))
+    result = scan(
+        str(tmp_path / "repo"), ScanOptions(jobs=1, only=("dependencies", "ai-api"), detector_options={"offline": True})
+    )
     gosum = [f for f in result.findings if f.rule_id == "DEP001" and f.location.path == "go.sum"]
     assert len(gosum) == 21
     assert any(f.message.en.endswith("49,980 more lines that are not what the format allows") for f in gosum)
@@ -263,3 +268,34 @@ def test_files_built_to_multiply_work_are_bounded(tmp_path: Path) -> None:
     capped = [msgs for msgs in per_rule.values() if len(msgs) == 101]
     assert capped and all(any("calls.py: 200 more findings of this rule" in m for m in msgs) for msgs in capped)
     assert "a" * 64 in {f.path for f in result.files}  # the over-complex ignore pattern was skipped
+
+
+def test_inputs_that_made_parsers_quadratic_or_exponential(tmp_path: Path) -> None:
+    """Shapes that once took minutes (or recursed forever) now parse, with the right answers."""
+    uv_lock = (
+        'version = 1\n[[package]]\nname = "root"\nversion = "0.1.0"\nsource = { editable = "." }\n'
+        'dependencies = [{ name = "p0", extra = ["x"] }]\n'
+        # p0[x] needs p1[x] twice, p1[x] needs p0[x]: exponential paths and a cycle
+        '[[package]]\nname = "p0"\nversion = "1.0"\nsource = { registry = "https://pypi.org/simple" }\n'
+        '[package.optional-dependencies]\nx = [{ name = "p1", extra = ["x"] }, { name = "p1", extra = ["x"] }]\n'
+        '[[package]]\nname = "p1"\nversion = "1.0"\nsource = { registry = "https://pypi.org/simple" }\n'
+        '[package.optional-dependencies]\nx = [{ name = "p0", extra = ["x"] }]\n'
+    )
+    pipfile = {"_meta": {}, "default": {f"pkg{i}": {"version": "==1.0"} for i in range(3000)}, "develop": {}}
+    make_repo(
+        tmp_path / "repo",
+        {
+            "uv.lock": uv_lock,
+            "pyproject.toml": '[project]\nname = "root"\nversion = "0.1.0"\ndependencies = ["p0[x]"]\n',
+            "web/Pipfile.lock": json.dumps(pipfile, indent=4),
+            "pom.xml": "<project><description>" + "\n" * 200_000 + "</description></project>",
+            ".gitmodules": '[submodule "x"]\n\tpath = lib' + " " * 50_000 + "\n\turl = https://example.org/x.git\n",
+            "build.gradle": "dependencies {\n" + "  implementation 'org.example:lib:1.0'\n" * 20_000 + "}\n",
+        },
+    )
+    options = ScanOptions(jobs=1, only=("dependencies", "ai-api"), detector_options={"offline": True})
+    result = scan(str(tmp_path / "repo"), options)
+    components = {(c.name, c.manifest) for c in result.components}  # type: ignore[attr-defined]
+    assert {("p0", "uv.lock"), ("p1", "uv.lock")} <= components
+    assert sum(1 for c in result.components if c.manifest == "web/Pipfile.lock") == 3000  # type: ignore[attr-defined]
+    assert not [f for f in result.findings if f.rule_id == "DEP001"]

@@ -270,8 +270,9 @@ def _attributes_for(path: str, rules: list[_AttributeRule]) -> set[str]:
     return flags
 
 
-_GITMODULES_PATH = re.compile(r"^\s*path\s*=\s*(.+?)\s*$")
-_GITMODULES_URL = re.compile(r"^\s*url\s*=\s*(.+?)\s*$")
+# "(.+?)\\s*$" backtracked in O(n**2) on a line of many trailing spaces; strip() instead.
+_GITMODULES_PATH = re.compile(r"^\s*path\s*=(.*)$")
+_GITMODULES_URL = re.compile(r"^\s*url\s*=(.*)$")
 
 
 def _submodule_urls(tree: SourceTree, entries: dict[str, TreeEntry], limit: int) -> dict[str, str]:
@@ -287,9 +288,9 @@ def _submodule_urls(tree: SourceTree, entries: dict[str, TreeEntry], limit: int)
                 urls[path] = url
             path = url = None
         elif m := _GITMODULES_PATH.match(line):
-            path = m.group(1)
+            path = m.group(1).strip() or None
         elif m := _GITMODULES_URL.match(line):
-            url = m.group(1)
+            url = m.group(1).strip() or None
     return {p: _redact(u) for p, u in urls.items()}
 
 

@@ -64,13 +64,18 @@ def parse_xml(text: str) -> Element:
         else:
             root.append(element)
         stack.append(element)
+        pieces.append([])
+
+    # Text arrives in pieces (expat calls back once per line); "+=" on a 4 MB description
+    # of newlines was quadratic, so pieces are joined once, when the element ends.
+    pieces: list[list[str]] = []
 
     def end(_name: str) -> None:
-        stack.pop()
+        stack.pop().text = "".join(pieces.pop())
 
     def chars(data: str) -> None:
-        if stack:
-            stack[-1].text += data
+        if pieces:
+            pieces[-1].append(data)
 
     def forbid(*_args: object) -> None:
         raise _Forbidden

@@ -196,12 +196,20 @@ def _parse_yarn_berry(path: str, text: str) -> ParsedFile:
 
 # ---------------------------------------------------------------- pnpm-lock.yaml
 
-_PEER_SUFFIX = re.compile(r"\(.*\)$")
+
+def _without_peers(value: str) -> str:
+    """``1.0.0(react@18)(x@1)`` -> ``1.0.0``: from the first "(" when the value ends with ")".
+
+    (The regex ``\\(.*\\)$`` did this in O(n**2) on a value of many "(" and no ")".)
+    """
+    if value.endswith(")") and "(" in value:
+        return value[: value.index("(")]
+    return value
 
 
 def _pnpm_key(raw: str, version_5: bool) -> tuple[str, str] | None:
     """A packages/snapshots key as (name, version): ``name@1.0.0(peer@2)``, ``/name@1.0.0``, ``/name/1.0.0``."""
-    key = _PEER_SUFFIX.sub("", raw.strip())
+    key = _without_peers(raw.strip())
     key = key.lstrip("/")
     if version_5 and "/" in key:
         # v5: "/@scope/name/1.0.0_peer@1", "/name/1.0.0", "registry.npmjs.org/name/1.0.0"
@@ -234,7 +242,7 @@ def parse_pnpm_lock(path: str, text: str) -> ParsedFile:
         value = str(ref)
         if value.startswith(("link:", "file:", "workspace:")):
             return None
-        value = _PEER_SUFFIX.sub("", value).split("_", 1)[0] if version_5 else _PEER_SUFFIX.sub("", value)
+        value = _without_peers(value).split("_", 1)[0] if version_5 else _without_peers(value)
         if value.startswith("/") or "@" in value.lstrip("@"):
             parsed = _pnpm_key(value, version_5)
             return f"{parsed[0]}@{parsed[1]}" if parsed else None
