@@ -38,7 +38,7 @@ from oscheck.model import ScanResult, ScanSummary, Severity
 from oscheck.policy import PolicyContext, PolicySet, ProgramTrack, evaluate, load_policy, program_track
 from oscheck.policy.models import annotate as annotate_models
 from oscheck.progress import NullProgress, Progress
-from oscheck.sources import Source, SourceTree, open_source
+from oscheck.sources import Source, open_source
 from oscheck.sources.ignore import gitignore_spec
 
 
@@ -83,7 +83,7 @@ def scan(
         timings: dict[str, float] = {"acquire": round(time.monotonic() - clock, 3)}
         clock = time.monotonic()
         inventory = build_inventory(tree, max_file_bytes=options.max_file_bytes)
-        loaded = _declaration(tree, inventory, options)
+        loaded = _declaration(inventory, options)
         declaration = loaded.declaration.with_overrides(
             program=options.program, track=options.track, **options.overrides
         )
@@ -182,7 +182,7 @@ def default_today() -> date:
     return date.today()
 
 
-def _declaration(tree: SourceTree, inventory: Inventory, options: ScanOptions) -> LoadedDeclaration:
+def _declaration(inventory: Inventory, options: ScanOptions) -> LoadedDeclaration:
     """``--config``, else ``.oscheck.yml`` (or ``[tool.oscheck]``) read from the tree itself."""
     if options.config is not None:
         return load_declaration(Path(), options.config)

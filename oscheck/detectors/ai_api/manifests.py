@@ -7,7 +7,6 @@ for the manifests it covered.
 
 from __future__ import annotations
 
-import bisect
 import re
 import tomllib
 from collections.abc import Iterable, Iterator
@@ -16,6 +15,7 @@ from typing import Any
 from oscheck import safeparse
 from oscheck.detectors.ai_api.catalogue import Catalogue, PackageSpec
 from oscheck.detectors.ai_api.records import FileResult, LocalHint, RawUse, Step
+from oscheck.detectors.dependencies.textutil import Lines
 
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _GO_REQ = re.compile(r"^\s*(?:require\s+)?([a-z0-9.-]+\.[a-z]{2,}/[^\s]+)\s+v[0-9]", re.M)
@@ -82,13 +82,6 @@ def _line_of(text: str, needle: str) -> int:
 
 
 def _names(kind: str, text: str) -> Iterator[tuple[str, str, int]]:
-    # Line numbers by bisection: counting newlines from the top for every match was
-    # O(matches x size) (a 3 MB build.gradle of coordinates: a minute).
-    starts = [0] + [m.end() for m in re.finditer("\n", text)] if kind in ("go.mod", "pom", "gradle") else [0]
-
-    def line_at(offset: int) -> int:
-        return bisect.bisect_right(starts, offset)
-
     if kind == "requirements":
         yield from _requirements(text, "pypi")
     elif kind in ("pyproject", "pipfile"):
@@ -102,16 +95,20 @@ def _names(kind: str, text: str) -> Iterator[tuple[str, str, int]]:
                 if isinstance(deps, dict):
                     for name in deps:
                         yield "npm", str(name), _line_of(text, f'"{name}"')
-    elif kind == "go.mod":
-        for m in _GO_REQ.finditer(text):
-            yield "go", m.group(1), line_at(m.start(1))
-    elif kind == "pom":
-        for m in _MAVEN.finditer(text):
-            group, artifact = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-            yield "maven", f"{group}:{artifact}", line_at(m.start())
-    elif kind == "gradle":
-        for m in _GRADLE.finditer(text):
-            yield "maven", f"{m.group(1)}:{m.group(2)}", line_at(m.start())
+    elif kind in ("go.mod", "pom", "gradle"):
+        # Line numbers by bisection: counting newlines from the top for every match was
+        # O(matches x size) (a 3 MB build.gradle of coordinates: a minute).
+        line_at = Lines(text).of_offset
+        if kind == "go.mod":
+            for m in _GO_REQ.finditer(text):
+                yield "go", m.group(1), line_at(m.start(1))
+        elif kind == "pom":
+            for m in _MAVEN.finditer(text):
+                group, artifact = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+                yield "maven", f"{group}:{artifact}", line_at(m.start())
+        else:
+            for m in _GRADLE.finditer(text):
+                yield "maven", f"{m.group(1)}:{m.group(2)}", line_at(m.start())
 
 
 def _requirements(text: str, ecosystem: str) -> Iterator[tuple[str, str, int]]:
